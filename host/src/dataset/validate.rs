@@ -1,0 +1,415 @@
+//! Validation of a dataset against the fields its packs declare, and preparation of the
+//! typed records each pack receives.
+//!
+//! Every problem is collected (not just the first) and named by file, row, column and value;
+//! if there is any, nothing is evaluated.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use rules_sdk::wire::{FieldSpec, FieldType, Level, Manifest, Record};
+use serde_json::Value;
+
+use super::{Cell, Dataset, Row, Table, TableSpec};
+
+/// One problem in a dataset's values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataError {
+    /// The file (and table) it is in.
+    pub source: String,
+    /// The row (CSV, counting the header as row 1) or record (JSON, from 1).
+    pub row: Option<usize>,
+    /// `row` or `record`.
+    pub row_label: &'static str,
+    /// The column, when the problem is in one.
+    pub column: Option<String>,
+    /// The offending value, as written.
+    pub value: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(row) = self.row {
+            write!(f, ", {} {row}", self.row_label)?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column `{column}`")?;
+        }
+        if let Some(value) = &self.value {
+            write!(f, ", value `{value}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// All problems found in a dataset, in file, row and column order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct DataErrors(pub Vec<DataError>);
+
+impl fmt::Display for DataErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        write!(f, "the dataset has {count} problem{}; nothing was evaluated:", if count == 1 { "" } else { "s" })?;
+        for error in &self.0 {
+            write!(f, "\n  {error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A subject of the dataset: what results and reports need to name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its parent's id, if the table has a parent column.
+    pub parent: Option<String>,
+}
+
+/// The typed records one pack receives, per level, in dataset order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackData {
+    /// Records with `id`, `name` and exactly the fields the pack declared.
+    pub records: BTreeMap<Level, Vec<Record>>,
+}
+
+/// A validated dataset, ready to be cut into units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// Subjects per level, in dataset order.
+    pub subjects: BTreeMap<Level, Vec<Subject>>,
+    /// For each (level, lower level): the indices of each subject's members at the lower
+    /// level, in dataset order.
+    pub members: BTreeMap<(Level, Level), Vec<Vec<usize>>>,
+    /// One entry per manifest, in the order given.
+    pub packs: Vec<PackData>,
+}
+
+impl Prepared {
+    /// The subject with this index at this level.
+    pub fn subject(&self, level: Level, index: usize) -> &Subject {
+        &self.subjects[&level][index]
+    }
+}
+
+struct Errors(BTreeSet<DataError>);
+
+impl Errors {
+    fn add(&mut self, table: &Table, row: Option<&Row>, column: Option<&str>, value: Option<&Cell>, message: String) {
+        self.0.insert(DataError {
+            source: table.source.clone(),
+            row: row.map(|row| row.number),
+            row_label: table.row_label,
+            column: column.map(str::to_owned),
+            value: value.map(ToString::to_string),
+            message,
+        });
+    }
+}
+
+/// Validates `dataset` for the packs described by `manifests` and prepares their records.
+///
+/// # Errors
+///
+/// [`DataErrors`] with every problem found, when there is at least one.
+pub fn prepare(dataset: &Dataset, manifests: &[&Manifest]) -> Result<Prepared, DataErrors> {
+    let mut errors = Errors(BTreeSet::new());
+    let mut subjects = BTreeMap::new();
+    let mut seen_ids: HashMap<String, (Level, String)> = HashMap::new();
+
+    for table in dataset.tables() {
+        subjects.insert(table.level, core_subjects(table, &mut errors, &mut seen_ids));
+    }
+    for manifest in manifests {
+        for level in visible_levels(manifest) {
+            if dataset.table(level).is_none() {
+                let spec = TableSpec::of(level).map_or(level.as_str(), |spec| spec.name);
+                errors.0.insert(DataError {
+                    source: dataset.path.display().to_string(),
+                    row: None,
+                    row_label: "row",
+                    column: None,
+                    value: None,
+                    message: format!("the dataset has no `{spec}` table, which pack `{}` needs", manifest.id),
+                });
+            }
+        }
+    }
+    let members = link_parents(dataset, &subjects, &mut errors);
+    if let Some(schools) = dataset.table(Level::School) {
+        check_stage_students(schools, &mut errors);
+    }
+
+    let mut packs = Vec::with_capacity(manifests.len());
+    for manifest in manifests {
+        let mut records = BTreeMap::new();
+        for level in visible_levels(manifest) {
+            let Some(table) = dataset.table(level) else { continue };
+            records.insert(level, typed_records(table, manifest, &mut errors));
+        }
+        packs.push(PackData { records });
+    }
+
+    if errors.0.is_empty() {
+        Ok(Prepared { subjects, members, packs })
+    } else {
+        Err(DataErrors(errors.0.into_iter().collect()))
+    }
+}
+
+/// The levels whose records a pack receives.
+pub fn visible_levels(manifest: &Manifest) -> BTreeSet<Level> {
+    manifest.units.iter().flat_map(|unit| std::iter::once(unit.level).chain(unit.include.iter().copied())).collect()
+}
+
+fn text_of(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Empty => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Checks `id`, `name` and the parent column, and returns the subjects.
+fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, (Level, String)>) -> Vec<Subject> {
+    let spec = TableSpec::of(table.level);
+    let parent_column = spec.and_then(|spec| spec.parent_column);
+    let parent_required = spec.is_some_and(|spec| spec.parent_level.is_some());
+    let mut required = vec!["id", "name"];
+    if let Some(column) = parent_column.filter(|_| parent_required) {
+        required.push(column);
+    }
+    for column in &required {
+        if table.column(column).is_none() {
+            errors.add(table, None, Some(column), None, "the column is missing".to_owned());
+        }
+    }
+    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let mut subjects = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let id = table.cell(row, "id").and_then(text_of).unwrap_or_default();
+        let name = table.cell(row, "name").and_then(text_of).unwrap_or_default();
+        let parent = parent_column.and_then(|column| table.cell(row, column)).and_then(text_of);
+        if table.column("id").is_some() {
+            if id.is_empty() {
+                errors.add(table, Some(row), Some("id"), None, "the id is empty".to_owned());
+            } else if id.contains(':') || id.contains(char::is_whitespace) {
+                errors.add(
+                    table,
+                    Some(row),
+                    Some("id"),
+                    table.cell(row, "id"),
+                    "an id may not contain `:` or spaces".to_owned(),
+                );
+            } else if let Some(first) = first_row.get(&id) {
+                errors.add(
+                    table,
+                    Some(row),
+                    Some("id"),
+                    table.cell(row, "id"),
+                    format!("the id is used twice (first on {} {first})", table.row_label),
+                );
+            } else if let Some((level, source)) = seen.get(&id) {
+                errors.add(
+                    table,
+                    Some(row),
+                    Some("id"),
+                    table.cell(row, "id"),
+                    format!("the id is already used by a {level} in {source}"),
+                );
+            } else {
+                first_row.insert(id.clone(), row.number);
+            }
+        }
+        if table.column("name").is_some() && name.is_empty() {
+            errors.add(table, Some(row), Some("name"), None, "the name is empty".to_owned());
+        }
+        subjects.push(Subject { id, name, parent });
+    }
+    for id in first_row.into_keys() {
+        seen.insert(id, (table.level, table.source.clone()));
+    }
+    subjects
+}
+
+/// Checks that every parent id names a record of the parent level, and indexes members.
+fn link_parents(
+    dataset: &Dataset,
+    subjects: &BTreeMap<Level, Vec<Subject>>,
+    errors: &mut Errors,
+) -> BTreeMap<(Level, Level), Vec<Vec<usize>>> {
+    let mut members = BTreeMap::new();
+    for table in dataset.tables() {
+        let Some(spec) = TableSpec::of(table.level) else { continue };
+        let (Some(column), Some(parent_level)) = (spec.parent_column, spec.parent_level) else { continue };
+        let Some(parents) = subjects.get(&parent_level) else { continue };
+        let parent_table = TableSpec::of(parent_level).map_or("parent", |spec| spec.name);
+        let index: HashMap<&str, usize> =
+            parents.iter().enumerate().map(|(i, subject)| (subject.id.as_str(), i)).collect();
+        let mut lists = vec![Vec::new(); parents.len()];
+        for (position, (row, subject)) in table.rows.iter().zip(&subjects[&table.level]).enumerate() {
+            match subject.parent.as_deref() {
+                Some(parent) => match index.get(parent) {
+                    Some(&i) => lists[i].push(position),
+                    None => errors.add(
+                        table,
+                        Some(row),
+                        Some(column),
+                        table.cell(row, column),
+                        format!("no {parent_level} with this id in the `{parent_table}` table"),
+                    ),
+                },
+                None if table.column(column).is_some() => {
+                    errors.add(table, Some(row), Some(column), None, format!("the {parent_level} id is empty"));
+                }
+                None => {}
+            }
+        }
+        members.insert((parent_level, table.level), lists);
+    }
+    members
+}
+
+/// The data dictionary's rule for schools: a `primary` school has primary students and no
+/// junior students, a `junior` school the reverse, a `nine_year` school both.
+fn check_stage_students(table: &Table, errors: &mut Errors) {
+    let (Some(stage), Some(primary), Some(junior)) =
+        (table.column("stage"), table.column("primary_students"), table.column("junior_students"))
+    else {
+        return;
+    };
+    for row in &table.rows {
+        let count = |index: usize| match &row.cells[index] {
+            Cell::Text(text) => text.parse::<i64>().ok(),
+            Cell::Number(number) if number.fract() == 0.0 => Some(*number as i64),
+            _ => None,
+        };
+        let (Some(p), Some(j)) = (count(primary), count(junior)) else { continue };
+        let Cell::Text(stage_value) = &row.cells[stage] else { continue };
+        let rule = match stage_value.as_str() {
+            "primary" if !(p > 0 && j == 0) => "a `primary` school needs primary_students > 0 and junior_students = 0",
+            "junior" if !(j > 0 && p == 0) => "a `junior` school needs junior_students > 0 and primary_students = 0",
+            "nine_year" if !(p > 0 && j > 0) => {
+                "a `nine_year` school needs primary_students > 0 and junior_students > 0"
+            }
+            _ => continue,
+        };
+        errors.add(
+            table,
+            Some(row),
+            Some("stage"),
+            Some(&row.cells[stage]),
+            format!("the stage does not fit the student counts (primary_students {p}, junior_students {j}): {rule}"),
+        );
+    }
+}
+
+/// Converts the declared fields of every row into the record the pack receives.
+fn typed_records(table: &Table, manifest: &Manifest, errors: &mut Errors) -> Vec<Record> {
+    let fields = manifest.fields(table.level);
+    let mut columns = Vec::with_capacity(fields.len());
+    for field in fields {
+        match table.column(&field.name) {
+            Some(index) => columns.push(Some(index)),
+            None => {
+                errors.add(
+                    table,
+                    None,
+                    Some(&field.name),
+                    None,
+                    format!("the column is missing; pack `{}` requires it ({})", manifest.id, field.description),
+                );
+                columns.push(None);
+            }
+        }
+    }
+    let id_column = table.column("id");
+    let name_column = table.column("name");
+    let mut records = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let mut record = Record::new();
+        let text = |index: Option<usize>| index.and_then(|i| text_of(&row.cells[i])).unwrap_or_default();
+        record.insert("id".to_owned(), Value::String(text(id_column)));
+        record.insert("name".to_owned(), Value::String(text(name_column)));
+        for (field, column) in fields.iter().zip(&columns) {
+            let Some(column) = column else { continue };
+            let cell = &row.cells[*column];
+            match convert(cell, field) {
+                Ok(value) => {
+                    record.insert(field.name.clone(), value);
+                }
+                Err(message) => {
+                    errors.add(table, Some(row), Some(&field.name), Some(cell).filter(|c| **c != Cell::Empty), message)
+                }
+            }
+        }
+        records.push(record);
+    }
+    records
+}
+
+/// Converts one cell to the JSON value of a field's type.
+fn convert(cell: &Cell, field: &FieldSpec) -> Result<Value, String> {
+    if *cell == Cell::Empty {
+        return if field.optional {
+            Ok(Value::Null)
+        } else {
+            Err("the value is empty; a value is required".to_owned())
+        };
+    }
+    let value = match field.kind {
+        FieldType::Text => Value::String(cell.to_string()),
+        FieldType::Enum => {
+            let text = cell.to_string();
+            if !field.values.contains(&text) {
+                let allowed: Vec<String> = field.values.iter().map(|value| format!("`{value}`")).collect();
+                return Err(format!("not one of {}", allowed.join(", ")));
+            }
+            Value::String(text)
+        }
+        FieldType::Boolean => match cell {
+            Cell::Bool(value) => Value::Bool(*value),
+            other => match other.to_string().to_lowercase().as_str() {
+                "true" | "1" | "yes" | "y" | "是" => Value::Bool(true),
+                "false" | "0" | "no" | "n" | "否" => Value::Bool(false),
+                _ => return Err("not a yes/no value (true/false, 1/0, 是/否)".to_owned()),
+            },
+        },
+        FieldType::Integer => {
+            let number = match cell {
+                Cell::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => *number as i64,
+                Cell::Text(text) => text.parse::<i64>().map_err(|_| "not a whole number".to_owned())?,
+                _ => return Err("not a whole number".to_owned()),
+            };
+            check_min(number as f64, field)?;
+            Value::from(number)
+        }
+        FieldType::Number => {
+            let number = match cell {
+                Cell::Number(number) => *number,
+                Cell::Text(text) => text.parse::<f64>().map_err(|_| "not a number".to_owned())?,
+                _ => return Err("not a number".to_owned()),
+            };
+            if !number.is_finite() {
+                return Err("not a finite number".to_owned());
+            }
+            check_min(number, field)?;
+            Value::from(number + 0.0)
+        }
+    };
+    Ok(value)
+}
+
+fn check_min(number: f64, field: &FieldSpec) -> Result<(), String> {
+    match field.min {
+        Some(min) if number < min && min == 0.0 => {
+            Err("negative, but it counts or measures something (must be ≥ 0)".to_owned())
+        }
+        Some(min) if number < min => Err(format!("below the smallest allowed value {min}")),
+        _ => Ok(()),
+    }
+}

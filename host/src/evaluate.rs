@@ -1,0 +1,201 @@
+//! Evaluating a dataset with packs: cutting it into units, running them in the sandbox in
+//! parallel, and collecting the outcomes in a fixed order.
+//!
+//! Units are evaluated in parallel across a thread pool, but outcomes are always ordered by
+//! pack (as given), unit level (as in the manifest) and subject (dataset order), so the output
+//! is byte-for-byte the same whatever the thread count.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use rules_sdk::wire::{IndicatorResult, Level, Manifest, Record};
+use serde::Serialize;
+
+use crate::dataset::{Dataset, DatasetFormat, Prepared};
+use crate::pack::LoadedPack;
+use crate::sandbox::{EvalError, Sandbox, SubjectFailure};
+
+/// How to run an evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Worker threads; `None` uses one per core.
+    pub threads: Option<usize>,
+}
+
+/// What a result record says about the pack that produced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackInfo {
+    /// Pack id.
+    pub id: String,
+    /// Pack version.
+    pub version: String,
+    /// Chinese title.
+    pub title: String,
+    /// ABI version the module reports.
+    pub abi: String,
+    /// sha256 of the module file.
+    pub sha256: String,
+}
+
+impl PackInfo {
+    /// The record of a loaded pack.
+    pub fn of(pack: &LoadedPack) -> PackInfo {
+        PackInfo {
+            id: pack.manifest.id.clone(),
+            version: pack.manifest.version.clone(),
+            title: pack.manifest.title.clone(),
+            abi: pack.abi.to_string(),
+            sha256: pack.sha256.clone(),
+        }
+    }
+}
+
+/// What a result record says about the dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatasetInfo {
+    /// The path given.
+    pub path: String,
+    /// `csv` or `json`.
+    pub format: &'static str,
+    /// sha256 of the content (see [`Dataset::sha256`]).
+    pub sha256: String,
+    /// Number of records per table.
+    pub records: BTreeMap<String, usize>,
+}
+
+impl DatasetInfo {
+    /// The record of a dataset.
+    pub fn of(dataset: &Dataset) -> DatasetInfo {
+        DatasetInfo {
+            path: dataset.path.display().to_string(),
+            format: match dataset.format {
+                DatasetFormat::CsvFolder => "csv",
+                DatasetFormat::Json => "json",
+            },
+            sha256: dataset.sha256.clone(),
+            records: dataset
+                .tables()
+                .filter_map(|table| {
+                    crate::dataset::TableSpec::of(table.level).map(|spec| (spec.name.to_owned(), table.rows.len()))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The outcome of one unit: one pack on one subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitOutcome {
+    /// Index of the pack in [`Evaluation::packs`].
+    pub pack: usize,
+    /// Level of the subject.
+    pub level: Level,
+    /// Index of the subject at its level (into [`Prepared::subjects`]).
+    pub subject: usize,
+    /// The checked results, or the named failure.
+    pub result: Result<Vec<IndicatorResult>, EvalError>,
+    /// Log lines the pack wrote.
+    pub logs: Vec<String>,
+}
+
+/// A finished evaluation.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// The packs, in the order given.
+    pub packs: Vec<PackInfo>,
+    /// Their manifests, in the same order (names, units and thresholds for reports).
+    pub manifests: Vec<Manifest>,
+    /// The dataset.
+    pub dataset: DatasetInfo,
+    /// The validated dataset (subjects, hierarchy).
+    pub prepared: Prepared,
+    /// Every unit's outcome, in pack, level, subject order.
+    pub outcomes: Vec<UnitOutcome>,
+}
+
+impl Evaluation {
+    /// Every failed unit, with its pack and subject.
+    pub fn failures(&self) -> Vec<SubjectFailure> {
+        self.outcomes
+            .iter()
+            .filter_map(|outcome| {
+                outcome.result.as_ref().err().map(|error| SubjectFailure {
+                    pack: self.packs[outcome.pack].id.clone(),
+                    level: outcome.level,
+                    subject: self.prepared.subject(outcome.level, outcome.subject).id.clone(),
+                    error: error.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The wire shape of a unit, borrowing the prepared records (it serialises exactly as
+/// [`rules_sdk::Unit`]).
+#[derive(Serialize)]
+struct UnitRef<'a> {
+    level: Level,
+    subject: &'a Record,
+    members: BTreeMap<Level, Vec<&'a Record>>,
+}
+
+struct Task {
+    pack: usize,
+    level: Level,
+    subject: usize,
+    include: Vec<Level>,
+}
+
+/// Serialises the unit of `subject` at `level` for pack `pack`.
+pub fn unit_bytes(prepared: &Prepared, pack: usize, level: Level, subject: usize, include: &[Level]) -> Vec<u8> {
+    let records = &prepared.packs[pack].records;
+    let mut members = BTreeMap::new();
+    for lower in include {
+        let indices = prepared.members.get(&(level, *lower)).map(|lists| lists[subject].as_slice()).unwrap_or(&[]);
+        let lower_records = &records[lower];
+        members.insert(*lower, indices.iter().map(|&index| &lower_records[index]).collect());
+    }
+    let unit = UnitRef { level, subject: &records[&level][subject], members };
+    serde_json::to_vec(&unit).expect("records always serialise")
+}
+
+/// Evaluates every unit of every pack over a prepared dataset.
+///
+/// A failing unit does not stop the others: its outcome carries the [`EvalError`].
+pub fn evaluate(
+    sandbox: &Sandbox,
+    packs: &[LoadedPack],
+    dataset: &Dataset,
+    prepared: Prepared,
+    options: RunOptions,
+) -> Evaluation {
+    let mut tasks = Vec::new();
+    for (pack_index, pack) in packs.iter().enumerate() {
+        for unit in &pack.manifest.units {
+            let count = prepared.subjects.get(&unit.level).map_or(0, Vec::len);
+            for subject in 0..count {
+                tasks.push(Task { pack: pack_index, level: unit.level, subject, include: unit.include.clone() });
+            }
+        }
+    }
+    let run = |task: &Task| {
+        let bytes = unit_bytes(&prepared, task.pack, task.level, task.subject, &task.include);
+        let subject_id = &prepared.subject(task.level, task.subject).id;
+        let (result, logs) = packs[task.pack].evaluate(sandbox, task.level, subject_id, &bytes);
+        UnitOutcome { pack: task.pack, level: task.level, subject: task.subject, result, logs }
+    };
+    let outcomes = match options.threads {
+        Some(threads) => match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
+            Ok(pool) => pool.install(|| tasks.par_iter().map(run).collect()),
+            Err(_) => tasks.iter().map(run).collect(),
+        },
+        None => tasks.par_iter().map(run).collect(),
+    };
+    Evaluation {
+        packs: packs.iter().map(PackInfo::of).collect(),
+        manifests: packs.iter().map(|pack| pack.manifest.clone()).collect(),
+        dataset: DatasetInfo::of(dataset),
+        prepared,
+        outcomes,
+    }
+}

@@ -1,0 +1,141 @@
+//! Writing an [`Evaluation`]: the flat results table (CSV), the audit record (JSON) and a
+//! readable summary for a terminal.
+//!
+//! Every format is a pure function of the evaluation, so the same inputs give the same bytes
+//! on any thread count. Numbers are written in the shortest form that reads back to the same
+//! double.
+
+mod csv_table;
+mod json_record;
+mod summary;
+
+use std::io::Write;
+use std::path::Path;
+
+use rules_sdk::wire::{Level, Manifest, Status};
+
+use crate::evaluate::Evaluation;
+
+pub use csv_table::csv;
+pub use json_record::json;
+pub use summary::table;
+
+/// One row of the flat results table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow<'a> {
+    /// Pack id.
+    pub pack_id: &'a str,
+    /// Level of the unit the result came from.
+    pub level: Level,
+    /// Subject id (a school part such as `S1:primary` for nine-year schools).
+    pub subject_id: String,
+    /// Subject name (a part's name says which part).
+    pub subject_name: String,
+    /// Indicator id; empty on an `error` row.
+    pub indicator_id: &'a str,
+    /// The value, if any.
+    pub value: Option<f64>,
+    /// The status.
+    pub status: Status,
+    /// The pack's note, or the error message on an `error` row.
+    pub note: String,
+}
+
+/// The name of a subject or of one of its parts (`<name>（小学部）`).
+pub fn subject_name(base: &str, subject_id: &str, unit_id: &str) -> String {
+    match subject_id.strip_prefix(unit_id).and_then(|rest| rest.strip_prefix(':')) {
+        Some("primary") => format!("{base}（小学部）"),
+        Some("junior") => format!("{base}（初中部）"),
+        Some(part) => format!("{base}（{part}）"),
+        None => base.to_owned(),
+    }
+}
+
+/// Every result as a flat row, in outcome order; a failed unit is one `error` row.
+pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
+    let mut rows = Vec::new();
+    for outcome in &evaluation.outcomes {
+        let pack_id = evaluation.packs[outcome.pack].id.as_str();
+        let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
+        match &outcome.result {
+            Ok(results) => rows.extend(results.iter().map(|result| ResultRow {
+                pack_id,
+                level: outcome.level,
+                subject_name: subject_name(&subject.name, &result.subject, &subject.id),
+                subject_id: result.subject.clone(),
+                indicator_id: &result.indicator,
+                value: result.value,
+                status: result.status,
+                note: result.note.clone().unwrap_or_default(),
+            })),
+            Err(error) => rows.push(ResultRow {
+                pack_id,
+                level: outcome.level,
+                subject_id: subject.id.clone(),
+                subject_name: subject.name.clone(),
+                indicator_id: "",
+                value: None,
+                status: Status::Error,
+                note: format!("{} ({})", error, error.kind()),
+            }),
+        }
+    }
+    rows
+}
+
+/// The threshold of `indicator` that applies to `subject` (matched by `applies_to` against the
+/// indicator's last id segment or the subject's part), as text such as `≥ 4.2`.
+pub fn threshold_text(manifest: &Manifest, indicator: &str, subject: &str) -> Option<String> {
+    let node = manifest.node(indicator)?;
+    let applies = |target: &Option<String>| match target {
+        None => true,
+        Some(target) => {
+            indicator.rsplit('.').next() == Some(target.as_str()) || subject.rsplit(':').next() == Some(target.as_str())
+        }
+    };
+    let bounds: Vec<String> = node
+        .thresholds
+        .iter()
+        .filter(|threshold| applies(&threshold.applies_to))
+        .map(|threshold| format!("{} {}", threshold.op.symbol(), format_value(threshold.value)))
+        .collect();
+    (!bounds.is_empty()).then(|| bounds.join(", "))
+}
+
+/// A number rounded for reading (four decimals, trailing zeros dropped); files keep every digit.
+pub fn format_rounded(value: f64) -> String {
+    let text = format!("{value:.4}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+}
+
+/// A number in the shortest form that reads back to the same double (`4.2`, `0.515…`).
+pub fn format_value(value: f64) -> String {
+    let value = value + 0.0;
+    format!("{value}")
+}
+
+/// Writes `content` to `path` atomically: into a temporary file beside it, then renamed over
+/// it, so a reader never sees a half-written file and a failure leaves the old file intact.
+///
+/// # Errors
+///
+/// The I/O error, if the temporary file cannot be written or renamed.
+pub fn write_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(directory)?;
+    file.write_all(content)?;
+    #[cfg(unix)]
+    {
+        // Temporary files are private; the result is an ordinary file others may read.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |existing| existing.permissions().mode());
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}

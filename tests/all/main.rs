@@ -1,0 +1,7 @@
+//! dudao's integration tests: one binary, one module per area.
+
+mod cli;
+mod dataset;
+mod quality_balance;
+mod sandbox;
+mod support;
