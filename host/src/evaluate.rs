@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use rules_sdk::wire::{IndicatorResult, Level, Manifest, Record};
+use rules_sdk::wire::{IndicatorResult, Level, Manifest};
 use serde::Serialize;
 
 use crate::dataset::{Dataset, DatasetFormat, Prepared};
@@ -130,33 +130,11 @@ impl Evaluation {
     }
 }
 
-/// The wire shape of a unit, borrowing the prepared records (it serialises exactly as
-/// [`rules_sdk::Unit`]).
-#[derive(Serialize)]
-struct UnitRef<'a> {
-    level: Level,
-    subject: &'a Record,
-    members: BTreeMap<Level, Vec<&'a Record>>,
-}
-
 struct Task {
     pack: usize,
     level: Level,
     subject: usize,
     include: Vec<Level>,
-}
-
-/// Serialises the unit of `subject` at `level` for pack `pack`.
-pub fn unit_bytes(prepared: &Prepared, pack: usize, level: Level, subject: usize, include: &[Level]) -> Vec<u8> {
-    let records = &prepared.packs[pack].records;
-    let mut members = BTreeMap::new();
-    for lower in include {
-        let indices = prepared.members.get(&(level, *lower)).map(|lists| lists[subject].as_slice()).unwrap_or(&[]);
-        let lower_records = &records[lower];
-        members.insert(*lower, indices.iter().map(|&index| &lower_records[index]).collect());
-    }
-    let unit = UnitRef { level, subject: &records[&level][subject], members };
-    serde_json::to_vec(&unit).expect("records always serialise")
 }
 
 /// Evaluates every unit of every pack over a prepared dataset.
@@ -179,7 +157,7 @@ pub fn evaluate(
         }
     }
     let run = |task: &Task| {
-        let bytes = unit_bytes(&prepared, task.pack, task.level, task.subject, &task.include);
+        let bytes = crate::dataset::unit_json(&prepared, task.pack, task.level, task.subject, &task.include);
         let subject_id = &prepared.subject(task.level, task.subject).id;
         let (result, logs) = packs[task.pack].evaluate(sandbox, task.level, subject_id, &bytes);
         UnitOutcome { pack: task.pack, level: task.level, subject: task.subject, result, logs }

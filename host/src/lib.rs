@@ -19,10 +19,9 @@
 
 pub mod abi;
 pub mod build;
-pub mod dataset;
 pub mod evaluate;
 pub mod pack;
 pub mod report;
 pub mod sandbox;
 
-pub use rules_sdk::wire;
+pub use rules_sdk::{dataset, wire};

@@ -6,7 +6,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rules_sdk::wire::{AbiVersion, IndicatorResult, Level, Manifest, Output, Status};
-use sha2::{Digest, Sha256};
 use wasmtime::{InstancePre, Module};
 
 use crate::abi::{self, Session, Violation};
@@ -255,11 +254,7 @@ impl LoadedPack {
     }
 }
 
-/// sha256 of bytes as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
-}
+pub use rules_sdk::dataset::sha256_hex;
 
 /// Everything wrong with a manifest (empty when it is consistent).
 pub fn manifest_problems(manifest: &Manifest, abi: AbiVersion) -> Vec<String> {

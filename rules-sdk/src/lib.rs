@@ -26,8 +26,12 @@
 
 pub mod abi;
 mod builder;
+#[cfg(feature = "dataset")]
+pub mod dataset;
 pub mod log;
 mod record;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod wire;
 
 pub use builder::{FieldBuilder, ManifestBuilder, NodeBuilder};

@@ -94,7 +94,8 @@ pub fn table(evaluation: &Evaluation) -> String {
                         tally.add(result.status);
                         if outcome.level == top && result.status == Status::NotMet {
                             let manifest = &evaluation.manifests[pack_index];
-                            let name = manifest.node(&result.indicator).map_or(result.indicator.as_str(), |node| &node.name);
+                            let name =
+                                manifest.node(&result.indicator).map_or(result.indicator.as_str(), |node| &node.name);
                             let value = result.value.map(format_rounded).unwrap_or_else(|| "—".to_owned());
                             let bound = threshold_text(manifest, &result.indicator, &result.subject)
                                 .map(|bound| format!("（要求 {bound}）"))

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rules_sdk::wire::Level;
+use crate::wire::Level;
 use serde_json::Value;
 
 use super::{Cell, DatasetError, Row, TABLES, Table};

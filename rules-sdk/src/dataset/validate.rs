@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
-use rules_sdk::wire::{FieldSpec, FieldType, Level, Manifest, Record};
+use crate::wire::{FieldSpec, FieldType, Level, Manifest, Record};
 use serde_json::Value;
 
 use super::{Cell, Dataset, Row, Table, TableSpec};

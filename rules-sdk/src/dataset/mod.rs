@@ -12,16 +12,18 @@
 
 mod csv_source;
 mod json_source;
+mod units;
 pub mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use rules_sdk::wire::Level;
+use crate::wire::Level;
 use sha2::{Digest, Sha256};
 
-pub use validate::{DataError, DataErrors, PackData, Prepared, prepare};
+pub use units::{unit, unit_json};
+pub use validate::{DataError, DataErrors, PackData, Prepared, Subject, prepare};
 
 /// The levels a dataset can hold, with their table names and the column linking a record to
 /// its parent.
@@ -200,7 +202,7 @@ impl Dataset {
         } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json")) {
             let bytes = std::fs::read(path).map_err(|source| DatasetError::Io { path: path.to_owned(), source })?;
             let tables = json_source::load(path, &bytes)?;
-            (DatasetFormat::Json, tables, crate::pack::sha256_hex(&bytes))
+            (DatasetFormat::Json, tables, sha256_hex(&bytes))
         } else {
             return Err(DatasetError::UnknownFormat { path: path.to_owned() });
         };
@@ -219,6 +221,11 @@ impl Dataset {
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.values()
     }
+}
+
+/// sha256 of bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Accumulates the dataset digest of a CSV folder.

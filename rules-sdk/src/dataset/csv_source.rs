@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rules_sdk::wire::Level;
+use crate::wire::Level;
 
 use super::{Cell, DatasetError, FolderDigest, Row, TABLES, Table};
 
