@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use rules_sdk::wire::{IndicatorResult, Level, Manifest};
+use rules_sdk::wire::{IndicatorResult, Level, Manifest, UnitSpec};
 use serde::Serialize;
 
 use crate::dataset::{Dataset, DatasetFormat, Prepared};
@@ -75,9 +75,7 @@ impl DatasetInfo {
             sha256: dataset.sha256.clone(),
             records: dataset
                 .tables()
-                .filter_map(|table| {
-                    crate::dataset::TableSpec::of(table.level).map(|spec| (spec.name.to_owned(), table.rows.len()))
-                })
+                .map(|table| (crate::dataset::TableSpec::of(table.level).name.to_owned(), table.rows.len()))
                 .collect(),
         }
     }
@@ -130,11 +128,10 @@ impl Evaluation {
     }
 }
 
-struct Task {
+struct Task<'a> {
     pack: usize,
-    level: Level,
+    spec: &'a UnitSpec,
     subject: usize,
-    include: Vec<Level>,
 }
 
 /// Evaluates every unit of every pack over a prepared dataset.
@@ -152,15 +149,16 @@ pub fn evaluate(
         for unit in &pack.manifest.units {
             let count = prepared.subjects.get(&unit.level).map_or(0, Vec::len);
             for subject in 0..count {
-                tasks.push(Task { pack: pack_index, level: unit.level, subject, include: unit.include.clone() });
+                tasks.push(Task { pack: pack_index, spec: unit, subject });
             }
         }
     }
     let run = |task: &Task| {
-        let bytes = crate::dataset::unit_json(&prepared, task.pack, task.level, task.subject, &task.include);
-        let subject_id = &prepared.subject(task.level, task.subject).id;
-        let (result, logs) = packs[task.pack].evaluate(sandbox, task.level, subject_id, &bytes);
-        UnitOutcome { pack: task.pack, level: task.level, subject: task.subject, result, logs }
+        let level = task.spec.level;
+        let bytes = crate::dataset::unit_json(&prepared, task.pack, task.spec, task.subject);
+        let subject_id = &prepared.subject(level, task.subject).id;
+        let (result, logs) = packs[task.pack].evaluate(sandbox, level, subject_id, &bytes);
+        UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }
     };
     let outcomes = match options.threads {
         Some(threads) => match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {

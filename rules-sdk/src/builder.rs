@@ -1,8 +1,8 @@
 //! Builders that keep manifests short and readable in pack code.
 
 use crate::wire::{
-    AbiVersion, Comparison, FieldSpec, FieldType, IndicatorNode, InputSpec, Level, Manifest, Source, Threshold,
-    UnitSpec,
+    AbiVersion, Aggregation, Comparison, FieldSpec, FieldType, GradeBand, IndicatorNode, InputSpec, Level, Manifest,
+    Rollup, Scoring, Source, Threshold, UnitSpec, Veto,
 };
 
 /// Builds a [`Manifest`] for the current ABI version.
@@ -24,6 +24,7 @@ impl ManifestBuilder {
                 units: Vec::new(),
                 inputs: Vec::new(),
                 indicators: Vec::new(),
+                grades: Vec::new(),
             },
         }
     }
@@ -36,7 +37,14 @@ impl ManifestBuilder {
 
     /// Evaluates subjects at `level`, each with its descendants at `include`.
     pub fn unit(mut self, level: Level, include: &[Level]) -> ManifestBuilder {
-        self.manifest.units.push(UnitSpec { level, include: include.to_vec() });
+        self.manifest.units.push(UnitSpec { level, include: include.to_vec(), previous: false });
+        self
+    }
+
+    /// Like [`ManifestBuilder::unit`], and the unit also receives the previous period's records
+    /// (for value-added indicators).
+    pub fn unit_with_previous(mut self, level: Level, include: &[Level]) -> ManifestBuilder {
+        self.manifest.units.push(UnitSpec { level, include: include.to_vec(), previous: true });
         self
     }
 
@@ -52,6 +60,13 @@ impl ManifestBuilder {
     /// Adds a top-level node of the indicator tree.
     pub fn indicator(mut self, node: NodeBuilder) -> ManifestBuilder {
         self.manifest.indicators.push(node.node);
+        self
+    }
+
+    /// Sets the grade bands, highest first: `&[("优秀", 90.0), ("良好", 80.0), …]`.
+    pub fn grades(mut self, bands: &[(&str, f64)]) -> ManifestBuilder {
+        self.manifest.grades =
+            bands.iter().map(|(name, min)| GradeBand { name: (*name).to_owned(), min: *min }).collect();
         self
     }
 
@@ -145,6 +160,9 @@ impl NodeBuilder {
                 thresholds: Vec::new(),
                 formula: String::new(),
                 children: Vec::new(),
+                scoring: None,
+                veto: None,
+                rollup: Vec::new(),
             },
         }
     }
@@ -187,6 +205,67 @@ impl NodeBuilder {
             value,
             applies_to: applies_to.map(str::to_owned),
             source: Source { document: source.0.to_owned(), item: source.1.to_owned() },
+        });
+        self
+    }
+
+    /// Sets how the host scores the indicator.
+    pub fn scoring(mut self, scoring: Scoring) -> NodeBuilder {
+        self.node.scoring = Some(scoring);
+        self
+    }
+
+    /// Scores the indicator 100 when met and 0 when not.
+    pub fn pass_fail(self) -> NodeBuilder {
+        self.scoring(Scoring::PassFail)
+    }
+
+    /// Makes the indicator a one-vote veto capping the grade at `cap` when not met.
+    pub fn veto(mut self, cap: &str, reason: &str, source: (&str, &str)) -> NodeBuilder {
+        self.node.veto = Some(Veto {
+            cap: cap.to_owned(),
+            reason: reason.to_owned(),
+            source: Source { document: source.0.to_owned(), item: source.1.to_owned() },
+        });
+        self
+    }
+
+    /// Rolls the indicator up to `to` with `method`.
+    pub fn rollup(mut self, to: Level, method: Aggregation) -> NodeBuilder {
+        self.node.rollup.push(Rollup { to, method, weight_field: None, thresholds: Vec::new() });
+        self
+    }
+
+    /// Rolls the indicator up to `to` as a mean weighted by `field` of the member records.
+    pub fn rollup_weighted(mut self, to: Level, field: &str) -> NodeBuilder {
+        self.node.rollup.push(Rollup {
+            to,
+            method: Aggregation::WeightedMean,
+            weight_field: Some(field.to_owned()),
+            thresholds: Vec::new(),
+        });
+        self
+    }
+
+    /// Rolls the indicator up to `to` with `method`, judged against a threshold.
+    pub fn rollup_judged(
+        mut self,
+        to: Level,
+        method: Aggregation,
+        op: Comparison,
+        value: f64,
+        source: (&str, &str),
+    ) -> NodeBuilder {
+        self.node.rollup.push(Rollup {
+            to,
+            method,
+            weight_field: None,
+            thresholds: vec![Threshold {
+                op,
+                value,
+                applies_to: None,
+                source: Source { document: source.0.to_owned(), item: source.1.to_owned() },
+            }],
         });
         self
     }

@@ -37,8 +37,8 @@ pub mod wire;
 pub use builder::{FieldBuilder, ManifestBuilder, NodeBuilder};
 pub use record::UnitExt;
 pub use wire::{
-    Comparison, FieldSpec, FieldType, IndicatorNode, IndicatorResult, Level, Manifest, Record, Source, Status,
-    Threshold, Unit,
+    Aggregation, Comparison, FieldSpec, FieldType, GradeBand, IndicatorNode, IndicatorResult, Level, Manifest, Record,
+    ScoreBand, Scoring, Source, Status, Threshold, Unit,
 };
 
 use std::fmt;
@@ -96,7 +96,8 @@ pub fn result(
 /// Everything a pack author usually needs.
 pub mod prelude {
     pub use crate::wire::{
-        Comparison, FieldType, IndicatorNode, IndicatorResult, Level, Manifest, Record, Source, Status, Threshold, Unit,
+        Aggregation, Comparison, FieldType, IndicatorNode, IndicatorResult, Level, Manifest, Record, ScoreBand,
+        Scoring, Source, Status, Threshold, Unit,
     };
     pub use crate::{ManifestBuilder, NodeBuilder, Pack, PackError, UnitExt, result};
 }

@@ -32,7 +32,7 @@ pub fn run<P: Pack>(dataset: impl AsRef<Path>) -> Vec<IndicatorResult> {
     for spec in &manifest.units {
         let count = prepared.subjects.get(&spec.level).map_or(0, Vec::len);
         for subject in 0..count {
-            let unit = dataset::unit(&prepared, 0, spec.level, subject, &spec.include);
+            let unit = dataset::unit(&prepared, 0, spec, subject);
             match P::evaluate(&unit) {
                 Ok(found) => results.extend(found),
                 Err(error) => {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Major version of the ABI this crate speaks. A host refuses a pack with another major.
 pub const ABI_MAJOR: u16 = 1;
 /// Minor version of the ABI this crate speaks. Minor versions only add optional fields.
-pub const ABI_MINOR: u16 = 0;
+pub const ABI_MINOR: u16 = 1;
 
 /// An ABI version, written `"MAJOR.MINOR"` on the wire and packed as
 /// `(major << 16) | minor` by the `dudao_abi_version` export.
@@ -134,6 +134,19 @@ pub struct Manifest {
     pub inputs: Vec<InputSpec>,
     /// The indicator tree: dimensions with indicators below them.
     pub indicators: Vec<IndicatorNode>,
+    /// Grade bands (优秀/良好/合格/不合格) for the pack's total score, highest first. A plan may
+    /// replace them (they differ by place). Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grades: Vec<GradeBand>,
+}
+
+/// One grade band: totals at or above `min` (and below the next band up) get `name`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeBand {
+    /// The grade's name (`优秀`).
+    pub name: String,
+    /// The lowest total score of the band (0–100).
+    pub min: f64,
 }
 
 impl Manifest {
@@ -171,6 +184,11 @@ pub struct UnitSpec {
     /// county unit that needs its schools).
     #[serde(default)]
     pub include: Vec<Level>,
+    /// Whether the unit also needs the previous period's records of the same subject and
+    /// members (for value-added indicators, 增值评价). The host then requires a previous-period
+    /// dataset. Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub previous: bool,
 }
 
 /// The fields a pack requires at one level.
@@ -262,6 +280,106 @@ pub struct IndicatorNode {
     /// Sub-dimensions or indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<IndicatorNode>,
+    /// How the host turns the indicator's result into a score from 0 to 100. Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<Scoring>,
+    /// A one-vote veto (一票否决): when the indicator is not met, the subject's grade is capped.
+    /// Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub veto: Option<Veto>,
+    /// How the host rolls the indicator up the hierarchy (school → zone → county → city).
+    /// Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rollup: Vec<Rollup>,
+}
+
+/// How an indicator's result becomes a score from 0 to 100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Scoring {
+    /// 100 when met, 0 when not met.
+    PassFail,
+    /// Linear between two values: `zero` scores 0, `full` scores 100, clamped in between
+    /// (`zero` may be above `full` for indicators where less is better).
+    Linear {
+        /// The value that scores 0.
+        zero: f64,
+        /// The value that scores 100.
+        full: f64,
+    },
+    /// Banded: the first band (in the order given) whose bound the value reaches.
+    Bands {
+        /// The bands, for example `[{min: 0.95, score: 100}, {min: 0.85, score: 60}]`.
+        bands: Vec<ScoreBand>,
+        /// The score when no band is reached.
+        #[serde(default)]
+        otherwise: f64,
+    },
+    /// A checklist: the value is how many of `items` are satisfied; the score is that share.
+    Checklist {
+        /// The items, in Chinese, as inspectors read them.
+        items: Vec<String>,
+    },
+}
+
+/// One band of banded scoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreBand {
+    /// Reached when the value is at least this (use `max` for less-is-better indicators).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Reached when the value is at most this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// The score of the band (0–100).
+    pub score: f64,
+}
+
+/// A one-vote veto.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Veto {
+    /// The highest grade a vetoed subject can get (the name of a grade band, usually `不合格`).
+    pub cap: String,
+    /// Why, as the document words it.
+    pub reason: String,
+    /// The document and item that set the veto.
+    pub source: Source,
+}
+
+/// How an indicator is aggregated to a higher level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rollup {
+    /// The level results are rolled up to.
+    pub to: Level,
+    /// The aggregation.
+    pub method: Aggregation,
+    /// For `weighted_mean`: the numeric field of the lower-level records used as weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_field: Option<String>,
+    /// Thresholds the rolled-up value is judged against; without them, the rolled-up status is
+    /// `met` when every member with a status met it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<Threshold>,
+}
+
+/// An aggregation of member values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Sum of values.
+    Sum,
+    /// Plain mean.
+    Mean,
+    /// Mean weighted by `weight_field`.
+    WeightedMean,
+    /// Smallest value.
+    Min,
+    /// Largest value.
+    Max,
+    /// Share (0–1) of members whose status is `met`, among those met or not met.
+    ShareMet,
+    /// Coefficient of variation (population, unweighted; with `weight_field`, weighted).
+    Cv,
 }
 
 /// A bound a value is compared against.
@@ -355,6 +473,14 @@ pub struct Unit {
     /// Descendant records, per included level, in dataset order.
     #[serde(default)]
     pub members: BTreeMap<Level, Vec<Record>>,
+    /// The previous period's record of the subject (same id), when the unit spec asks for it;
+    /// `null` when the subject did not exist then. Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Record>,
+    /// The previous period's records of the members that exist in both periods, per level.
+    /// Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub previous_members: BTreeMap<Level, Vec<Record>>,
 }
 
 /// The status of one indicator for one subject.

@@ -1,9 +1,10 @@
-//! Datasets: the records of counties and schools (and, later, other levels) that packs
+//! Datasets: the records of the city, its counties, inspection zones and schools that packs
 //! evaluate.
 //!
-//! A dataset is either a folder of CSV files (`counties.csv`, `schools.csv`; UTF-8, header
-//! row, comma separated) or one JSON file holding the same records as arrays under the same
-//! names (`{"counties": [...], "schools": [...]}`). Columns beyond the standard ones are kept
+//! A dataset is either a folder of CSV files (`cities.csv`, `counties.csv`, `zones.csv`,
+//! `schools.csv`; only `counties.csv` is required; UTF-8, header row, comma separated) or one
+//! JSON file holding the same records as arrays under the same names
+//! (`{"counties": [...], "schools": [...]}`). Columns beyond the standard ones are kept
 //! and reach a pack when it declares them.
 //!
 //! Loading ([`Dataset::load`]) only reads the tables; [`validate`](validate::prepare) checks
@@ -23,17 +24,29 @@ use crate::wire::Level;
 use sha2::{Digest, Sha256};
 
 pub use units::{unit, unit_json};
-pub use validate::{DataError, DataErrors, PackData, Prepared, Subject, prepare};
+pub use validate::{DataError, DataErrors, PackData, Prepared, PreviousPeriod, Subject, prepare, prepare_periods};
 
-/// The levels a dataset can hold, with their table names and the column linking a record to
-/// its parent.
-pub const TABLES: [TableSpec; 2] = [
-    TableSpec { level: Level::County, name: "counties", parent_column: Some("parent_id"), parent_level: None },
+/// The levels a dataset can hold, top down, with their table names and the columns linking a
+/// record to the levels above it.
+pub const TABLES: [TableSpec; 4] = [
+    TableSpec { level: Level::City, name: "cities", links: &[] },
+    TableSpec {
+        level: Level::County,
+        name: "counties",
+        links: &[Link { column: "parent_id", level: Level::City, required: false }],
+    },
+    TableSpec {
+        level: Level::Zone,
+        name: "zones",
+        links: &[Link { column: "county_id", level: Level::County, required: true }],
+    },
     TableSpec {
         level: Level::School,
         name: "schools",
-        parent_column: Some("county_id"),
-        parent_level: Some(Level::County),
+        links: &[
+            Link { column: "county_id", level: Level::County, required: true },
+            Link { column: "zone_id", level: Level::Zone, required: false },
+        ],
     },
 ];
 
@@ -44,16 +57,31 @@ pub struct TableSpec {
     pub level: Level,
     /// Table name: the CSV file stem and the JSON key.
     pub name: &'static str,
-    /// The column naming the parent record.
-    pub parent_column: Option<&'static str>,
-    /// The level whose ids the parent column must name (`None`: not checked, e.g. the city).
-    pub parent_level: Option<Level>,
+    /// Columns naming records of higher levels; the first is the record's parent.
+    pub links: &'static [Link],
+}
+
+/// A column naming the record's ancestor at a higher level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    /// The column (`county_id`).
+    pub column: &'static str,
+    /// The level whose ids it names.
+    pub level: Level,
+    /// Whether the column must be present. An optional link is checked when its column and the
+    /// linked table are both present (a dataset without `cities.csv` has no city level).
+    pub required: bool,
 }
 
 impl TableSpec {
-    /// The spec of a level, if datasets can hold it.
-    pub fn of(level: Level) -> Option<&'static TableSpec> {
-        TABLES.iter().find(|spec| spec.level == level)
+    /// The spec of a level.
+    pub fn of(level: Level) -> &'static TableSpec {
+        TABLES.iter().find(|spec| spec.level == level).expect("every level has a table spec")
+    }
+
+    /// The column naming the record's parent, if the level has one.
+    pub fn parent_column(&self) -> Option<&'static str> {
+        self.links.first().map(|link| link.column)
     }
 }
 

@@ -88,6 +88,24 @@ pub struct Prepared {
     pub members: BTreeMap<(Level, Level), Vec<Vec<usize>>>,
     /// One entry per manifest, in the order given.
     pub packs: Vec<PackData>,
+    /// The previous period's records, when a previous-period dataset was given.
+    pub previous: Option<PreviousPeriod>,
+}
+
+/// The previous period's typed records, found by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousPeriod {
+    /// One entry per manifest (empty for packs that do not ask for the previous period).
+    pub packs: Vec<PackData>,
+    index: BTreeMap<Level, HashMap<String, usize>>,
+}
+
+impl PreviousPeriod {
+    /// The previous record of `id` at `level` for pack number `pack`.
+    pub fn record(&self, pack: usize, level: Level, id: &str) -> Option<&Record> {
+        let index = *self.index.get(&level)?.get(id)?;
+        self.packs.get(pack)?.records.get(&level)?.get(index)
+    }
 }
 
 impl Prepared {
@@ -118,6 +136,21 @@ impl Errors {
 ///
 /// [`DataErrors`] with every problem found, when there is at least one.
 pub fn prepare(dataset: &Dataset, manifests: &[&Manifest]) -> Result<Prepared, DataErrors> {
+    prepare_periods(dataset, None, manifests)
+}
+
+/// Like [`prepare`], with the previous period's dataset for packs whose units ask for it
+/// (value-added indicators). Problems in either dataset are reported together.
+///
+/// # Errors
+///
+/// [`DataErrors`] with every problem found, including a missing previous dataset when a pack
+/// needs one.
+pub fn prepare_periods(
+    dataset: &Dataset,
+    previous: Option<&Dataset>,
+    manifests: &[&Manifest],
+) -> Result<Prepared, DataErrors> {
     let mut errors = Errors(BTreeSet::new());
     let mut subjects = BTreeMap::new();
     let mut seen_ids: HashMap<String, (Level, String)> = HashMap::new();
@@ -128,7 +161,7 @@ pub fn prepare(dataset: &Dataset, manifests: &[&Manifest]) -> Result<Prepared, D
     for manifest in manifests {
         for level in visible_levels(manifest) {
             if dataset.table(level).is_none() {
-                let spec = TableSpec::of(level).map_or(level.as_str(), |spec| spec.name);
+                let spec = TableSpec::of(level).name;
                 errors.0.insert(DataError {
                     source: dataset.path.display().to_string(),
                     row: None,
@@ -155,11 +188,66 @@ pub fn prepare(dataset: &Dataset, manifests: &[&Manifest]) -> Result<Prepared, D
         packs.push(PackData { records });
     }
 
+    let wants_previous: Vec<bool> =
+        manifests.iter().map(|manifest| manifest.units.iter().any(|unit| unit.previous)).collect();
+    let previous = match previous {
+        Some(previous) => Some(previous_period(previous, manifests, &wants_previous, &mut errors)),
+        None => {
+            for (manifest, wants) in manifests.iter().zip(&wants_previous) {
+                if *wants {
+                    errors.0.insert(DataError {
+                        source: dataset.path.display().to_string(),
+                        row: None,
+                        row_label: "row",
+                        column: None,
+                        value: None,
+                        message: format!(
+                            "pack `{}` compares with the previous period (value-added), but no previous-period dataset was given",
+                            manifest.id
+                        ),
+                    });
+                }
+            }
+            None
+        }
+    };
+
     if errors.0.is_empty() {
-        Ok(Prepared { subjects, members, packs })
+        Ok(Prepared { subjects, members, packs, previous })
     } else {
         Err(DataErrors(errors.0.into_iter().collect()))
     }
+}
+
+/// Validates the previous period's dataset for the packs that want it.
+fn previous_period(dataset: &Dataset, manifests: &[&Manifest], wants: &[bool], errors: &mut Errors) -> PreviousPeriod {
+    let mut seen = HashMap::new();
+    let mut index = BTreeMap::new();
+    for table in dataset.tables() {
+        let subjects = core_subjects(table, errors, &mut seen);
+        index.insert(table.level, subjects.into_iter().enumerate().map(|(i, subject)| (subject.id, i)).collect());
+    }
+    let packs = manifests
+        .iter()
+        .zip(wants)
+        .map(|(manifest, wants)| {
+            let mut records = BTreeMap::new();
+            if *wants {
+                for unit in manifest.units.iter().filter(|unit| unit.previous) {
+                    for level in std::iter::once(unit.level).chain(unit.include.iter().copied()) {
+                        if records.contains_key(&level) {
+                            continue;
+                        }
+                        if let Some(table) = dataset.table(level) {
+                            records.insert(level, typed_records(table, manifest, errors));
+                        }
+                    }
+                }
+            }
+            PackData { records }
+        })
+        .collect();
+    PreviousPeriod { packs, index }
 }
 
 /// The levels whose records a pack receives.
@@ -177,12 +265,9 @@ fn text_of(cell: &Cell) -> Option<String> {
 /// Checks `id`, `name` and the parent column, and returns the subjects.
 fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, (Level, String)>) -> Vec<Subject> {
     let spec = TableSpec::of(table.level);
-    let parent_column = spec.and_then(|spec| spec.parent_column);
-    let parent_required = spec.is_some_and(|spec| spec.parent_level.is_some());
+    let parent_column = spec.parent_column();
     let mut required = vec!["id", "name"];
-    if let Some(column) = parent_column.filter(|_| parent_required) {
-        required.push(column);
-    }
+    required.extend(spec.links.iter().filter(|link| link.required).map(|link| link.column));
     for column in &required {
         if table.column(column).is_none() {
             errors.add(table, None, Some(column), None, "the column is missing".to_owned());
@@ -236,40 +321,88 @@ fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, 
     subjects
 }
 
-/// Checks that every parent id names a record of the parent level, and indexes members.
+/// Checks that every link column names a record of its level (and that a school's zone lies in
+/// its county), then indexes every record's ancestors and every subject's members.
 fn link_parents(
     dataset: &Dataset,
     subjects: &BTreeMap<Level, Vec<Subject>>,
     errors: &mut Errors,
 ) -> BTreeMap<(Level, Level), Vec<Vec<usize>>> {
-    let mut members = BTreeMap::new();
+    // ancestors[level][row] = the row's ancestor index at each higher level.
+    let mut ancestors: BTreeMap<Level, Vec<BTreeMap<Level, usize>>> = BTreeMap::new();
     for table in dataset.tables() {
-        let Some(spec) = TableSpec::of(table.level) else { continue };
-        let (Some(column), Some(parent_level)) = (spec.parent_column, spec.parent_level) else { continue };
-        let Some(parents) = subjects.get(&parent_level) else { continue };
-        let parent_table = TableSpec::of(parent_level).map_or("parent", |spec| spec.name);
-        let index: HashMap<&str, usize> =
-            parents.iter().enumerate().map(|(i, subject)| (subject.id.as_str(), i)).collect();
-        let mut lists = vec![Vec::new(); parents.len()];
-        for (position, (row, subject)) in table.rows.iter().zip(&subjects[&table.level]).enumerate() {
-            match subject.parent.as_deref() {
-                Some(parent) => match index.get(parent) {
-                    Some(&i) => lists[i].push(position),
-                    None => errors.add(
+        let spec = TableSpec::of(table.level);
+        let mut rows_ancestors = vec![BTreeMap::new(); table.rows.len()];
+        for link in spec.links {
+            let (Some(column), Some(targets)) = (table.column(link.column), subjects.get(&link.level)) else {
+                continue;
+            };
+            let target_table = TableSpec::of(link.level).name;
+            let index: HashMap<&str, usize> =
+                targets.iter().enumerate().map(|(i, subject)| (subject.id.as_str(), i)).collect();
+            for (position, row) in table.rows.iter().enumerate() {
+                let Some(target) = text_of(&row.cells[column]) else {
+                    if link.required {
+                        errors.add(
+                            table,
+                            Some(row),
+                            Some(link.column),
+                            None,
+                            format!("the {} id is empty", link.level),
+                        );
+                    }
+                    continue;
+                };
+                let Some(&found) = index.get(target.as_str()) else {
+                    errors.add(
                         table,
                         Some(row),
-                        Some(column),
-                        table.cell(row, column),
-                        format!("no {parent_level} with this id in the `{parent_table}` table"),
-                    ),
-                },
-                None if table.column(column).is_some() => {
-                    errors.add(table, Some(row), Some(column), None, format!("the {parent_level} id is empty"));
+                        Some(link.column),
+                        Some(&row.cells[column]),
+                        format!("no {} with this id in the `{target_table}` table", link.level),
+                    );
+                    continue;
+                };
+                let mut chain = ancestors.get(&link.level).map(|rows| rows[found].clone()).unwrap_or_default();
+                chain.insert(link.level, found);
+                for (level, index) in chain {
+                    match rows_ancestors[position].get(&level) {
+                        Some(&existing) if existing != index => {
+                            let name = |i: usize| subjects[&level][i].id.clone();
+                            errors.add(
+                                table,
+                                Some(row),
+                                Some(link.column),
+                                Some(&row.cells[column]),
+                                format!(
+                                    "this {} belongs to {level} `{}`, but the record's other columns put it in {level} `{}`",
+                                    link.level,
+                                    name(index),
+                                    name(existing)
+                                ),
+                            );
+                        }
+                        _ => {
+                            rows_ancestors[position].insert(level, index);
+                        }
+                    }
                 }
-                None => {}
             }
         }
-        members.insert((parent_level, table.level), lists);
+        ancestors.insert(table.level, rows_ancestors);
+    }
+    let mut members: BTreeMap<(Level, Level), Vec<Vec<usize>>> = BTreeMap::new();
+    for (level, rows) in &ancestors {
+        for upper in Level::ALL.iter().filter(|upper| *upper < level) {
+            let Some(uppers) = subjects.get(upper) else { continue };
+            let mut lists = vec![Vec::new(); uppers.len()];
+            for (position, chain) in rows.iter().enumerate() {
+                if let Some(&ancestor) = chain.get(upper) {
+                    lists[ancestor].push(position);
+                }
+            }
+            members.insert((*upper, *level), lists);
+        }
     }
     members
 }
