@@ -2,7 +2,7 @@
 
 use crate::wire::{
     AbiVersion, Aggregation, Comparison, FieldSpec, FieldType, GradeBand, IndicatorNode, InputSpec, Level, Manifest,
-    Rollup, Scoring, Source, Threshold, UnitSpec, Veto,
+    ParameterSpec, Rollup, Scoring, Source, Threshold, UnitSpec, Veto,
 };
 
 /// Builds a [`Manifest`] for the current ABI version.
@@ -25,6 +25,7 @@ impl ManifestBuilder {
                 inputs: Vec::new(),
                 indicators: Vec::new(),
                 grades: Vec::new(),
+                parameters: Vec::new(),
             },
         }
     }
@@ -67,6 +68,26 @@ impl ManifestBuilder {
     pub fn grades(mut self, bands: &[(&str, f64)]) -> ManifestBuilder {
         self.manifest.grades =
             bands.iter().map(|(name, min)| GradeBand { name: (*name).to_owned(), min: *min }).collect();
+        self
+    }
+
+    /// Declares a parameter the plan may set, with its default and, if a document sets the
+    /// default, its source.
+    pub fn parameter(
+        mut self,
+        name: &str,
+        kind: FieldType,
+        default: serde_json::Value,
+        description: &str,
+        source: Option<(&str, &str)>,
+    ) -> ManifestBuilder {
+        self.manifest.parameters.push(ParameterSpec {
+            name: name.to_owned(),
+            kind,
+            default,
+            description: description.to_owned(),
+            source: source.map(|(document, item)| Source { document: document.to_owned(), item: item.to_owned() }),
+        });
         self
     }
 

@@ -138,6 +138,28 @@ pub struct Manifest {
     /// replace them (they differ by place). Since ABI 1.1.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grades: Vec<GradeBand>,
+    /// Parameters an evaluation plan may set (for example a student count above which a school
+    /// needs its own inspector). Every unit receives their values in `params`. Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<ParameterSpec>,
+}
+
+/// A parameter of a pack, set by the evaluation plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterSpec {
+    /// Name (`large_school_students`).
+    pub name: String,
+    /// Type of the value (`integer`, `number`, `text`, `boolean`).
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    /// The value used when the plan does not set it.
+    pub default: serde_json::Value,
+    /// Chinese description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Where the default comes from, when a document sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// One grade band: totals at or above `min` (and below the next band up) get `name`.
@@ -481,6 +503,10 @@ pub struct Unit {
     /// Since ABI 1.1.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub previous_members: BTreeMap<Level, Vec<Record>>,
+    /// The values of the pack's parameters (the plan's, or the manifest's defaults).
+    /// Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub params: Record,
 }
 
 /// The status of one indicator for one subject.

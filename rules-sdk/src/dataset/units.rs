@@ -18,6 +18,8 @@ struct UnitRef<'a> {
     previous: Option<&'a Record>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     previous_members: BTreeMap<Level, Vec<&'a Record>>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    params: &'a Record,
 }
 
 fn unit_ref<'a>(prepared: &'a Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> UnitRef<'a> {
@@ -45,7 +47,8 @@ fn unit_ref<'a>(prepared: &'a Prepared, pack: usize, spec: &UnitSpec, subject: u
             }
         }
     }
-    UnitRef { level, subject: subject_record, members, previous, previous_members }
+    let params = &prepared.packs[pack].params;
+    UnitRef { level, subject: subject_record, members, previous, previous_members, params }
 }
 
 /// The unit of subject number `subject` (at `spec.level`) for pack number `pack`, serialised as
@@ -66,5 +69,6 @@ pub fn unit(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usize) -
         members: owned(unit.members),
         previous: unit.previous.cloned(),
         previous_members: owned(unit.previous_members),
+        params: unit.params.clone(),
     }
 }

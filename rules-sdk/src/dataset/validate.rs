@@ -76,6 +76,8 @@ pub struct Subject {
 pub struct PackData {
     /// Records with `id`, `name` and exactly the fields the pack declared.
     pub records: BTreeMap<Level, Vec<Record>>,
+    /// The pack's parameter values: the manifest's defaults until a plan sets them.
+    pub params: Record,
 }
 
 /// A validated dataset, ready to be cut into units.
@@ -185,7 +187,8 @@ pub fn prepare_periods(
             let Some(table) = dataset.table(level) else { continue };
             records.insert(level, typed_records(table, manifest, &mut errors));
         }
-        packs.push(PackData { records });
+        let params = manifest.parameters.iter().map(|param| (param.name.clone(), param.default.clone())).collect();
+        packs.push(PackData { records, params });
     }
 
     let wants_previous: Vec<bool> =
@@ -244,7 +247,7 @@ fn previous_period(dataset: &Dataset, manifests: &[&Manifest], wants: &[bool], e
                     }
                 }
             }
-            PackData { records }
+            PackData { records, params: Record::new() }
         })
         .collect();
     PreviousPeriod { packs, index }
