@@ -8,18 +8,34 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use rules_sdk::wire::{IndicatorResult, Level, Manifest, UnitSpec};
+use rules_sdk::wire::{GradeBand, IndicatorResult, Level, Manifest, UnitSpec};
 use serde::Serialize;
 
 use crate::dataset::{Dataset, DatasetFormat, Prepared};
 use crate::pack::LoadedPack;
+use crate::plan::{Scope, matches};
 use crate::sandbox::{EvalError, Sandbox, SubjectFailure};
+use crate::score::Scores;
 
 /// How to run an evaluation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunOptions {
     /// Worker threads; `None` uses one per core.
     pub threads: Option<usize>,
+    /// Per pack (in order): where it applies. Missing entries mean everywhere.
+    pub scopes: Vec<Scope>,
+    /// Indicator patterns a special round covers (exact ids, or prefixes ending in `*`);
+    /// `None` covers everything.
+    pub selection: Option<Vec<String>>,
+    /// Per pack: the grade bands in force (a plan's); missing or empty entries use the
+    /// manifest's.
+    pub grades: Vec<Vec<GradeBand>>,
+}
+
+impl RunOptions {
+    fn selects(&self, indicator: &str) -> bool {
+        self.selection.as_ref().is_none_or(|patterns| patterns.iter().any(|pattern| matches(pattern, indicator)))
+    }
 }
 
 /// What a result record says about the pack that produced it.
@@ -109,6 +125,12 @@ pub struct Evaluation {
     pub prepared: Prepared,
     /// Every unit's outcome, in pack, level, subject order.
     pub outcomes: Vec<UnitOutcome>,
+    /// Where each pack applied.
+    pub scopes: Vec<Scope>,
+    /// The grade bands in force for each pack.
+    pub grades: Vec<Vec<GradeBand>>,
+    /// Scores, grades and roll-ups derived from the results.
+    pub scores: Scores,
 }
 
 impl Evaluation {
@@ -144,11 +166,15 @@ pub fn evaluate(
     prepared: Prepared,
     options: RunOptions,
 ) -> Evaluation {
+    let scopes: Vec<Scope> = (0..packs.len()).map(|i| options.scopes.get(i).cloned().unwrap_or_default()).collect();
     let mut tasks = Vec::new();
     for (pack_index, pack) in packs.iter().enumerate() {
+        let selected = pack.manifest.nodes().iter().any(|node| node.level.is_some() && options.selects(&node.id));
+        if !selected {
+            continue;
+        }
         for unit in &pack.manifest.units {
-            let count = prepared.subjects.get(&unit.level).map_or(0, Vec::len);
-            for subject in 0..count {
+            for subject in subjects_in_scope(&prepared, &scopes[pack_index], unit.level) {
                 tasks.push(Task { pack: pack_index, spec: unit, subject });
             }
         }
@@ -157,21 +183,59 @@ pub fn evaluate(
         let level = task.spec.level;
         let bytes = crate::dataset::unit_json(&prepared, task.pack, task.spec, task.subject);
         let subject_id = &prepared.subject(level, task.subject).id;
-        let (result, logs) = packs[task.pack].evaluate(sandbox, level, subject_id, &bytes);
+        let (mut result, logs) = packs[task.pack].evaluate(sandbox, level, subject_id, &bytes);
+        if let (Ok(results), Some(_)) = (&mut result, &options.selection) {
+            results.retain(|result| options.selects(&result.indicator));
+        }
         UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }
     };
-    let outcomes = match options.threads {
+    let outcomes: Vec<UnitOutcome> = match options.threads {
         Some(threads) => match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
             Ok(pool) => pool.install(|| tasks.par_iter().map(run).collect()),
             Err(_) => tasks.iter().map(run).collect(),
         },
         None => tasks.par_iter().map(run).collect(),
     };
+    let manifests: Vec<Manifest> = packs.iter().map(|pack| pack.manifest.clone()).collect();
+    let grades: Vec<Vec<GradeBand>> = manifests
+        .iter()
+        .enumerate()
+        .map(|(i, manifest)| match options.grades.get(i) {
+            Some(bands) if !bands.is_empty() => bands.clone(),
+            _ => manifest.grades.clone(),
+        })
+        .collect();
+    let scores = crate::score::score(&manifests, &grades, &outcomes, &prepared);
     Evaluation {
         packs: packs.iter().map(PackInfo::of).collect(),
-        manifests: packs.iter().map(|pack| pack.manifest.clone()).collect(),
+        manifests,
         dataset: DatasetInfo::of(dataset),
         prepared,
         outcomes,
+        scopes,
+        grades,
+        scores,
+    }
+}
+
+/// The subjects at `level` a pack with `scope` evaluates, in dataset order.
+pub fn subjects_in_scope(prepared: &Prepared, scope: &Scope, level: Level) -> Vec<usize> {
+    let count = prepared.subjects.get(&level).map_or(0, Vec::len);
+    match scope {
+        Scope::All => (0..count).collect(),
+        Scope::County(county) => {
+            let Some(index) =
+                prepared.subjects.get(&Level::County).and_then(|c| c.iter().position(|s| &s.id == county))
+            else {
+                return Vec::new();
+            };
+            match level {
+                Level::County => vec![index],
+                Level::City => Vec::new(),
+                lower => {
+                    prepared.members.get(&(Level::County, lower)).map(|lists| lists[index].clone()).unwrap_or_default()
+                }
+            }
+        }
     }
 }

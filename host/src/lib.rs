@@ -21,7 +21,10 @@ pub mod abi;
 pub mod build;
 pub mod evaluate;
 pub mod pack;
+pub mod plan;
 pub mod report;
+pub mod round;
 pub mod sandbox;
+pub mod score;
 
 pub use rules_sdk::{dataset, wire};

@@ -196,7 +196,7 @@ fn output_is_byte_identical_on_any_thread_count() {
         .into_iter()
         .map(|threads| {
             let evaluation = support::evaluate_with(Default::default(), &[&pack], &data, Some(threads));
-            (dudao::report::csv(&evaluation), dudao::report::json(&evaluation))
+            (dudao::report::csv(&evaluation), dudao::report::json(&evaluation, None))
         })
         .collect();
     assert!(runs.windows(2).all(|pair| pair[0] == pair[1]));

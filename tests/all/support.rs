@@ -67,7 +67,7 @@ pub fn evaluate_with(limits: Limits, packs: &[&Path], data: &Path, threads: Opti
     let data = Dataset::load(data).unwrap_or_else(|error| panic!("{error}"));
     let manifests: Vec<_> = packs.iter().map(|pack| &pack.manifest).collect();
     let prepared = dataset::prepare(&data, &manifests).unwrap_or_else(|error| panic!("{error}"));
-    evaluate::evaluate(&sandbox, &packs, &data, prepared, RunOptions { threads })
+    evaluate::evaluate(&sandbox, &packs, &data, prepared, RunOptions { threads, ..RunOptions::default() })
 }
 
 /// Evaluates with the default limits.

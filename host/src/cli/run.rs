@@ -1,14 +1,10 @@
-//! `dudao run --pack PACK.wasm … --data DATASET`: evaluates a dataset.
+//! `dudao run`: evaluates a dataset with packs (`--pack …`) or a round (`--plan PLAN`).
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::anyhow;
-use dudao::dataset::{self, Dataset};
-use dudao::evaluate::{self, RunOptions};
-use dudao::pack::LoadedPack;
 use dudao::report;
-use dudao::sandbox::Sandbox;
+use dudao::round::{self, RunError};
 
 use super::{Exit, Failure, LimitArgs, emit};
 
@@ -20,21 +16,30 @@ const SHOWN_DATA_ERRORS: usize = 200;
 enum Format {
     /// A readable summary for a terminal.
     Table,
-    /// Results nested by subject, with pack and dataset digests for audit.
+    /// Results nested by subject, with scores, pack and dataset digests for audit.
     Json,
     /// The flat results table (pack_id, subject_id, indicator_id, value, status, …).
     Csv,
+    /// The flat scores table: every scored node and total per pack and subject, with grades.
+    Scores,
 }
 
 /// Arguments of `dudao run`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["packs", "plan"])))]
 pub struct Args {
-    /// A pack module (`.wasm`); repeat for several packs.
-    #[arg(long = "pack", value_name = "PACK.wasm", required = true)]
+    /// A pack module (`.wasm` or `.wat`); repeat for several packs.
+    #[arg(long = "pack", value_name = "PACK.wasm")]
     packs: Vec<PathBuf>,
-    /// The dataset: a folder of CSV files (counties.csv, schools.csv) or a `.json` file.
+    /// An evaluation plan (TOML): packs with sha256 pins, scopes, parameters, grades, sampling.
+    #[arg(long, value_name = "PLAN.toml", conflicts_with = "packs")]
+    plan: Option<PathBuf>,
+    /// The dataset: a folder of CSV files (counties.csv, schools.csv, …) or a `.json` file.
     #[arg(long, value_name = "DATASET")]
     data: PathBuf,
+    /// The previous period's dataset, for value-added indicators (overrides the plan's).
+    #[arg(long, value_name = "DATASET")]
+    previous_data: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -51,37 +56,45 @@ pub struct Args {
     limits: LimitArgs,
 }
 
-/// Loads the packs and the dataset, validates, evaluates and writes the results.
-pub fn run(args: Args) -> Result<Exit, Failure> {
-    let sandbox = Sandbox::new(args.limits.limits()).map_err(Failure::unexpected)?;
-    let mut packs = Vec::with_capacity(args.packs.len());
-    let mut ids = BTreeSet::new();
-    for path in &args.packs {
-        let pack = LoadedPack::load(&sandbox, path).map_err(Failure::bad_input)?;
-        if !ids.insert(pack.manifest.id.clone()) {
-            return Err(Failure::bad_input(anyhow!(
-                "pack id `{}` is given twice (`{}`); each pack may run once",
-                pack.manifest.id,
-                path.display()
-            )));
+fn failure(error: RunError) -> Failure {
+    match error {
+        RunError::Sandbox(error) => Failure::unexpected(error),
+        RunError::Data(mut errors) => {
+            let total = errors.0.len();
+            let hidden = total.saturating_sub(SHOWN_DATA_ERRORS);
+            errors.0.truncate(SHOWN_DATA_ERRORS);
+            let mut message = errors.to_string();
+            if hidden > 0 {
+                message =
+                    message.replacen(&format!("has {SHOWN_DATA_ERRORS} problems"), &format!("has {total} problems"), 1);
+                message.push_str(&format!("\n  … and {hidden} more"));
+            }
+            Failure::bad_input(anyhow!(message))
         }
-        packs.push(pack);
+        other => Failure::bad_input(other),
     }
-    let data = Dataset::load(&args.data).map_err(Failure::bad_input)?;
-    let manifests: Vec<_> = packs.iter().map(|pack| &pack.manifest).collect();
-    let prepared = dataset::prepare(&data, &manifests).map_err(|mut errors| {
-        let hidden = errors.0.len().saturating_sub(SHOWN_DATA_ERRORS);
-        let total = errors.0.len();
-        errors.0.truncate(SHOWN_DATA_ERRORS);
-        let mut message = errors.to_string();
-        if hidden > 0 {
-            message =
-                message.replacen(&format!("has {SHOWN_DATA_ERRORS} problems"), &format!("has {total} problems"), 1);
-            message.push_str(&format!("\n  … and {hidden} more"));
+}
+
+/// Loads, validates, evaluates and writes the results.
+pub fn run(args: Args) -> Result<Exit, Failure> {
+    let (evaluation, round) = match &args.plan {
+        Some(plan) => {
+            let (evaluation, round) =
+                round::run_plan(plan, &args.data, args.previous_data.as_deref(), args.threads).map_err(failure)?;
+            (evaluation, Some(round))
         }
-        Failure::bad_input(anyhow!(message))
-    })?;
-    let evaluation = evaluate::evaluate(&sandbox, &packs, &data, prepared, RunOptions { threads: args.threads });
+        None => {
+            let evaluation = round::run_packs(
+                args.limits.limits(),
+                &args.packs,
+                &args.data,
+                args.previous_data.as_deref(),
+                args.threads,
+            )
+            .map_err(failure)?;
+            (evaluation, None)
+        }
+    };
     if args.verbose {
         for outcome in &evaluation.outcomes {
             let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
@@ -91,9 +104,10 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
         }
     }
     let text = match args.format {
-        Format::Table => report::table(&evaluation),
-        Format::Json => report::json(&evaluation),
+        Format::Table => report::table(&evaluation, round.as_ref()),
+        Format::Json => report::json(&evaluation, round.as_ref()),
         Format::Csv => report::csv(&evaluation),
+        Format::Scores => report::scores_csv(&evaluation, round.as_ref()),
     };
     emit(args.output.as_ref(), &text)?;
     let failures = evaluation.failures();

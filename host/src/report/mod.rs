@@ -12,11 +12,13 @@ mod summary;
 use std::io::Write;
 use std::path::Path;
 
-use rules_sdk::wire::{Level, Manifest, Status};
+use std::collections::HashMap;
+
+use rules_sdk::wire::{Aggregation, Level, Manifest, Status};
 
 use crate::evaluate::Evaluation;
 
-pub use csv_table::csv;
+pub use csv_table::{csv, scores_csv};
 pub use json_record::json;
 pub use summary::table;
 
@@ -39,6 +41,8 @@ pub struct ResultRow<'a> {
     pub status: Status,
     /// The pack's note, or the error message on an `error` row.
     pub note: String,
+    /// The leaf's score (0–100), when the indicator is scored.
+    pub score: Option<f64>,
 }
 
 /// The name of a subject or of one of its parts (`<name>（小学部）`).
@@ -51,22 +55,64 @@ pub fn subject_name(base: &str, subject_id: &str, unit_id: &str) -> String {
     }
 }
 
-/// Every result as a flat row, in outcome order; a failed unit is one `error` row.
+/// Leaf scores by (pack, level, subject index, indicator id).
+fn leaf_scores(evaluation: &Evaluation) -> HashMap<(usize, Level, usize, &str), f64> {
+    fn walk<'a>(
+        nodes: &'a [crate::score::ScoreNode],
+        key: (usize, Level, usize),
+        out: &mut HashMap<(usize, Level, usize, &'a str), f64>,
+    ) {
+        for node in nodes {
+            if node.status.is_some() {
+                out.insert((key.0, key.1, key.2, node.id.as_str()), node.score);
+            }
+            walk(&node.children, key, out);
+        }
+    }
+    let mut scores = HashMap::new();
+    for card in &evaluation.scores.cards {
+        walk(&card.tree, (card.pack, card.level, card.subject), &mut scores);
+    }
+    scores
+}
+
+/// Chinese name of an aggregation, for notes.
+pub fn aggregation_words(method: Aggregation) -> &'static str {
+    match method {
+        Aggregation::Sum => "合计",
+        Aggregation::Mean => "平均",
+        Aggregation::WeightedMean => "加权平均",
+        Aggregation::Min => "最低",
+        Aggregation::Max => "最高",
+        Aggregation::ShareMet => "达标比例",
+        Aggregation::Cv => "差异系数",
+    }
+}
+
+/// Every result as a flat row: the packs' results in outcome order (a failed unit is one
+/// `error` row), then the host's roll-ups to higher levels.
 pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
     let mut rows = Vec::new();
+    let scores = leaf_scores(evaluation);
     for outcome in &evaluation.outcomes {
         let pack_id = evaluation.packs[outcome.pack].id.as_str();
         let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
         match &outcome.result {
-            Ok(results) => rows.extend(results.iter().map(|result| ResultRow {
-                pack_id,
-                level: outcome.level,
-                subject_name: subject_name(&subject.name, &result.subject, &subject.id),
-                subject_id: result.subject.clone(),
-                indicator_id: &result.indicator,
-                value: result.value,
-                status: result.status,
-                note: result.note.clone().unwrap_or_default(),
+            Ok(results) => rows.extend(results.iter().map(|result| {
+                ResultRow {
+                    pack_id,
+                    level: outcome.level,
+                    subject_name: subject_name(&subject.name, &result.subject, &subject.id),
+                    subject_id: result.subject.clone(),
+                    indicator_id: &result.indicator,
+                    value: result.value,
+                    status: result.status,
+                    note: result.note.clone().unwrap_or_default(),
+                    score: (result.subject == subject.id)
+                        .then(|| scores.get(&(outcome.pack, outcome.level, outcome.subject, result.indicator.as_str())))
+                        .flatten()
+                        .copied(),
+                }
             })),
             Err(error) => rows.push(ResultRow {
                 pack_id,
@@ -77,8 +123,27 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
                 value: None,
                 status: Status::Error,
                 note: format!("{} ({})", error, error.kind()),
+                score: None,
             }),
         }
+    }
+    for rolled in &evaluation.scores.rollups {
+        let subject = evaluation.prepared.subject(rolled.level, rolled.subject);
+        let member_level = evaluation.manifests[rolled.pack]
+            .node(&rolled.indicator)
+            .and_then(|node| node.level)
+            .map_or("", |level| level.chinese());
+        rows.push(ResultRow {
+            pack_id: &evaluation.packs[rolled.pack].id,
+            level: rolled.level,
+            subject_id: subject.id.clone(),
+            subject_name: subject.name.clone(),
+            indicator_id: &rolled.indicator,
+            value: rolled.value,
+            status: rolled.status,
+            note: format!("{}个{member_level}{}", rolled.members, aggregation_words(rolled.method)),
+            score: None,
+        });
     }
     rows
 }

@@ -1,6 +1,6 @@
-//! A readable summary for a terminal: per pack, one line per top-level subject (usually a
-//! county) with its own indicators and those of the subjects below it, then what was not met
-//! and what failed.
+//! A readable summary for a terminal: per pack, one line per county with its own indicators,
+//! those of the subjects below it, its score and grade; then what was not met, the vetoes, and
+//! (with a plan) the overall results and the random selection.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{format_rounded, threshold_text};
 use crate::evaluate::Evaluation;
+use crate::round::Round;
 
 /// Pads `text` with spaces to `width` terminal columns (CJK characters count two).
 fn pad(text: &str, width: usize) -> String {
@@ -35,18 +36,53 @@ impl Tally {
         }
     }
 
-    fn judged(&self) -> usize {
-        self.met + self.not_met
+    fn merge(&mut self, other: Tally) {
+        self.met += other.met;
+        self.not_met += other.not_met;
+        self.not_applicable += other.not_applicable;
+        self.errors += other.errors;
     }
 
     fn ratio(&self) -> String {
-        if self.judged() == 0 { "—".to_owned() } else { format!("{}/{}", self.met, self.judged()) }
+        if self.met + self.not_met == 0 {
+            "—".to_owned()
+        } else {
+            format!("{}/{}", self.met, self.met + self.not_met)
+        }
     }
 }
 
+/// For each subject at `level`, the index of its county (the county itself at county level).
+fn counties_of(evaluation: &Evaluation, level: Level) -> Vec<Option<usize>> {
+    let prepared = &evaluation.prepared;
+    let count = prepared.subjects.get(&level).map_or(0, Vec::len);
+    if level == Level::County {
+        return (0..count).map(Some).collect();
+    }
+    let mut owners = vec![None; count];
+    if let Some(lists) = prepared.members.get(&(Level::County, level)) {
+        for (county, members) in lists.iter().enumerate() {
+            for &member in members {
+                owners[member] = Some(county);
+            }
+        }
+    }
+    owners
+}
+
 /// The summary as text.
-pub fn table(evaluation: &Evaluation) -> String {
+pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
     let mut out = String::new();
+    if let Some(round) = round {
+        let kind = match round.plan.kind {
+            crate::plan::RoundKind::Comprehensive => "综合督导",
+            crate::plan::RoundKind::Special => "专项督导",
+        };
+        let _ = writeln!(out, "督导轮次 {} — {}（{}，{}）", round.plan.id, round.plan.title, round.plan.period, kind);
+        if !round.plan.indicators.is_empty() {
+            let _ = writeln!(out, "专项范围: {}", round.plan.indicators.join(", "));
+        }
+    }
     let dataset = &evaluation.dataset;
     let counts: Vec<String> = dataset.records.iter().map(|(table, count)| format!("{table} {count}")).collect();
     let _ = writeln!(
@@ -58,82 +94,126 @@ pub fn table(evaluation: &Evaluation) -> String {
         counts.join(", ")
     );
     let prepared = &evaluation.prepared;
+    let Some(counties) = prepared.subjects.get(&Level::County) else { return out };
+    let mut owners: BTreeMap<Level, Vec<Option<usize>>> = BTreeMap::new();
+    for level in Level::ALL {
+        owners.insert(level, counties_of(evaluation, level));
+    }
+
     for (pack_index, pack) in evaluation.packs.iter().enumerate() {
-        let _ = writeln!(out, "\n{} {} — {} (sha256 {}…)", pack.id, pack.version, pack.title, &pack.sha256[..12]);
-        let outcomes: Vec<_> = evaluation.outcomes.iter().filter(|outcome| outcome.pack == pack_index).collect();
-        let Some(top) = outcomes.iter().map(|outcome| outcome.level).min() else {
-            let _ = writeln!(out, "  (no subjects to evaluate)");
-            continue;
+        let scope = match &evaluation.scopes[pack_index] {
+            crate::plan::Scope::All => String::new(),
+            crate::plan::Scope::County(county) => format!("，仅 {county}"),
         };
-        // Tally the top level's own results, and every lower result under its top ancestor.
+        let _ =
+            writeln!(out, "\n{} {} — {}（sha256 {}…{scope}）", pack.id, pack.version, pack.title, &pack.sha256[..12]);
+        let manifest = &evaluation.manifests[pack_index];
         let mut own: BTreeMap<usize, Tally> = BTreeMap::new();
         let mut below: BTreeMap<usize, Tally> = BTreeMap::new();
-        let mut lower_levels: Vec<Level> = Vec::new();
+        let mut above = Tally::default();
         let mut misses: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        let top_index: BTreeMap<&str, usize> =
-            prepared.subjects[&top].iter().enumerate().map(|(i, subject)| (subject.id.as_str(), i)).collect();
-        for outcome in &outcomes {
-            let subject = prepared.subject(outcome.level, outcome.subject);
-            let ancestor = if outcome.level == top {
-                Some(outcome.subject)
-            } else {
-                if !lower_levels.contains(&outcome.level) {
-                    lower_levels.push(outcome.level);
+        let mut lower_levels: Vec<Level> = Vec::new();
+        let mut evaluated = 0;
+        for outcome in evaluation.outcomes.iter().filter(|outcome| outcome.pack == pack_index) {
+            evaluated += 1;
+            if outcome.level < Level::County {
+                match &outcome.result {
+                    Ok(results) => results.iter().for_each(|result| above.add(result.status)),
+                    Err(_) => above.add(Status::Error),
                 }
-                subject.parent.as_deref().and_then(|parent| top_index.get(parent).copied())
-            };
-            let Some(ancestor) = ancestor else { continue };
-            let tally = if outcome.level == top {
-                own.entry(ancestor).or_default()
+                continue;
+            }
+            let Some(county) = owners[&outcome.level][outcome.subject] else { continue };
+            if outcome.level > Level::County && !lower_levels.contains(&outcome.level) {
+                lower_levels.push(outcome.level);
+            }
+            let tally = if outcome.level == Level::County {
+                own.entry(county).or_default()
             } else {
-                below.entry(ancestor).or_default()
+                below.entry(county).or_default()
             };
             match &outcome.result {
                 Ok(results) => {
                     for result in results {
                         tally.add(result.status);
-                        if outcome.level == top && result.status == Status::NotMet {
-                            let manifest = &evaluation.manifests[pack_index];
+                        if outcome.level == Level::County && result.status == Status::NotMet {
                             let name =
                                 manifest.node(&result.indicator).map_or(result.indicator.as_str(), |node| &node.name);
                             let value = result.value.map(format_rounded).unwrap_or_else(|| "—".to_owned());
                             let bound = threshold_text(manifest, &result.indicator, &result.subject)
                                 .map(|bound| format!("（要求 {bound}）"))
                                 .unwrap_or_default();
-                            misses.entry(ancestor).or_default().push(format!("{name} {value}{bound}"));
+                            misses.entry(county).or_default().push(format!("{name} {value}{bound}"));
                         }
                     }
                 }
                 Err(_) => tally.add(Status::Error),
             }
         }
+        if evaluated == 0 {
+            let _ = writeln!(out, "  （本轮未评估）");
+            continue;
+        }
+        let cards: BTreeMap<usize, &crate::score::ScoreCard> = evaluation
+            .scores
+            .cards
+            .iter()
+            .filter(|card| card.pack == pack_index && card.level == Level::County)
+            .map(|card| (card.subject, card))
+            .collect();
+        let summaries: BTreeMap<usize, &crate::score::ScoreSummary> = evaluation
+            .scores
+            .summaries
+            .iter()
+            .filter(|summary| summary.pack == pack_index && summary.level == Level::County)
+            .map(|summary| (summary.subject, summary))
+            .collect();
         let lower_name = lower_levels.iter().map(|level| level.chinese()).collect::<Vec<_>>().join("、");
         let _ = writeln!(
             out,
-            "  {}{}{}{}错误",
+            "  {}{}{}{}{}{}错误",
             pad("代码", 10),
-            pad(top.chinese(), 20),
-            pad("本级指标达标", 16),
-            pad(&if lower_name.is_empty() { String::new() } else { format!("{lower_name}指标达标") }, 18),
+            pad("县（市、区）", 20),
+            pad("本级指标达标", 14),
+            pad(&if lower_name.is_empty() { String::new() } else { format!("{lower_name}指标达标") }, 20),
+            pad("得分", 10),
+            pad("等级", 18),
         );
-        let mut total_own = Tally::default();
-        let mut total_below = Tally::default();
-        for (index, subject) in prepared.subjects[&top].iter().enumerate() {
-            let mine = own.get(&index).copied().unwrap_or_default();
-            let theirs = below.get(&index).copied().unwrap_or_default();
-            for (total, part) in [(&mut total_own, mine), (&mut total_below, theirs)] {
-                total.met += part.met;
-                total.not_met += part.not_met;
-                total.not_applicable += part.not_applicable;
-                total.errors += part.errors;
+        let (mut total_own, mut total_below) = (Tally::default(), Tally::default());
+        for (index, county) in counties.iter().enumerate() {
+            let (mine, theirs) =
+                (own.get(&index).copied().unwrap_or_default(), below.get(&index).copied().unwrap_or_default());
+            if mine.met + mine.not_met + mine.not_applicable + mine.errors + theirs.met + theirs.not_met + theirs.errors
+                == 0
+            {
+                continue;
             }
+            total_own.merge(mine);
+            total_below.merge(theirs);
+            let (score, grade) = match (cards.get(&index), summaries.get(&index)) {
+                (Some(card), _) => (
+                    format_rounded(card.total),
+                    format!(
+                        "{}{}",
+                        card.grade.as_deref().unwrap_or("—"),
+                        if card.vetoes.is_empty() { "" } else { "（否决）" }
+                    ),
+                ),
+                (None, Some(summary)) => (
+                    format!("均 {}", format_rounded(summary.mean_total)),
+                    summary.grades.iter().map(|(grade, count)| format!("{grade}{count}")).collect::<Vec<_>>().join(" "),
+                ),
+                (None, None) => (String::new(), String::new()),
+            };
             let _ = writeln!(
                 out,
-                "  {}{}{}{}{}",
-                pad(&subject.id, 10),
-                pad(&subject.name, 20),
-                pad(&mine.ratio(), 16),
-                pad(&if lower_name.is_empty() { String::new() } else { theirs.ratio() }, 18),
+                "  {}{}{}{}{}{}{}",
+                pad(&county.id, 10),
+                pad(&county.name, 20),
+                pad(&mine.ratio(), 14),
+                pad(&if lower_name.is_empty() { String::new() } else { theirs.ratio() }, 20),
+                pad(&score, 10),
+                pad(&grade, 18),
                 mine.errors + theirs.errors
             );
         }
@@ -141,25 +221,89 @@ pub fn table(evaluation: &Evaluation) -> String {
             out,
             "  {}{}{}{}",
             pad("合计", 30),
-            pad(&total_own.ratio(), 16),
-            pad(&if lower_name.is_empty() { String::new() } else { total_below.ratio() }, 18),
-            total_own.errors + total_below.errors
+            pad(&total_own.ratio(), 14),
+            pad(&if lower_name.is_empty() { String::new() } else { total_below.ratio() }, 20),
+            total_own.errors + total_below.errors + above.errors
         );
-        if total_below.not_applicable + total_own.not_applicable > 0 {
-            let _ =
-                writeln!(out, "  不适用（不参与计算）: {} 项", total_below.not_applicable + total_own.not_applicable);
+        if above.met + above.not_met > 0 {
+            let _ = writeln!(out, "  市级指标达标 {}", above.ratio());
+        }
+        let not_applicable = total_own.not_applicable + total_below.not_applicable;
+        if not_applicable > 0 {
+            let _ = writeln!(out, "  不适用（不参与计算）: {not_applicable} 项");
         }
         if !misses.is_empty() {
-            let _ = writeln!(out, "\n  未达标的{}级指标:", top.chinese());
+            let _ = writeln!(out, "\n  未达标的县级指标:");
             for (index, list) in &misses {
-                let subject = prepared.subject(top, *index);
-                let _ = writeln!(out, "    {} {}:", subject.id, subject.name);
+                let county = &counties[*index];
+                let _ = writeln!(out, "    {} {}:", county.id, county.name);
                 for miss in list {
                     let _ = writeln!(out, "      - {miss}");
                 }
             }
         }
+        let vetoed: Vec<_> =
+            evaluation.scores.cards.iter().filter(|c| c.pack == pack_index && !c.vetoes.is_empty()).collect();
+        if !vetoed.is_empty() {
+            let _ = writeln!(out, "\n  一票否决:");
+            for card in vetoed {
+                let subject = prepared.subject(card.level, card.subject);
+                for veto in &card.vetoes {
+                    let _ = writeln!(
+                        out,
+                        "    {} {}: {}（{}，等级至多{}）",
+                        subject.id, subject.name, veto.name, veto.reason, veto.cap
+                    );
+                }
+            }
+        }
     }
+
+    if let Some(round) = round {
+        let county_overall: Vec<_> = round.overall.iter().filter(|overall| overall.level == Level::County).collect();
+        if !county_overall.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n综合结果（标准包加权{}）:",
+                if round.plan.packs.iter().any(|p| p.bonus_cap.is_some()) { "，含地方加分" } else { "" }
+            );
+            for overall in county_overall {
+                let county = prepared.subject(Level::County, overall.subject);
+                let bonus = if overall.bonus > 0.0 {
+                    format!("（加分 {}）", format_rounded(overall.bonus))
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    out,
+                    "  {}{}{}{}",
+                    pad(&county.id, 10),
+                    pad(&county.name, 20),
+                    pad(&format!("{}{bonus}", format_rounded(overall.total)), 24),
+                    overall.grade.as_deref().unwrap_or("—")
+                );
+            }
+        }
+        if !round.sample.is_empty() {
+            let _ = writeln!(out, "\n随机督导抽取（种子 {}）:", round.plan.sampling.as_ref().map_or(0, |s| s.seed));
+            for group in &round.sample {
+                let name = counties
+                    .iter()
+                    .find(|county| county.id == group.group)
+                    .map_or("全部", |county| county.name.as_str());
+                let _ = writeln!(
+                    out,
+                    "  {} {}: {}/{} — {}",
+                    group.group,
+                    name,
+                    group.selected.len(),
+                    group.population,
+                    group.selected.join(", ")
+                );
+            }
+        }
+    }
+
     let failures = evaluation.failures();
     if failures.is_empty() {
         let _ = writeln!(out, "\n沙箱错误: 无");

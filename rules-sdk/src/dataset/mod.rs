@@ -24,7 +24,9 @@ use crate::wire::Level;
 use sha2::{Digest, Sha256};
 
 pub use units::{unit, unit_json};
-pub use validate::{DataError, DataErrors, PackData, Prepared, PreviousPeriod, Subject, prepare, prepare_periods};
+pub use validate::{
+    DataError, DataErrors, PackData, PrepareOptions, Prepared, PreviousPeriod, Subject, prepare, prepare_with,
+};
 
 /// The levels a dataset can hold, top down, with their table names and the columns linking a
 /// record to the levels above it.

@@ -138,21 +138,33 @@ impl Errors {
 ///
 /// [`DataErrors`] with every problem found, when there is at least one.
 pub fn prepare(dataset: &Dataset, manifests: &[&Manifest]) -> Result<Prepared, DataErrors> {
-    prepare_periods(dataset, None, manifests)
+    prepare_with(dataset, manifests, &PrepareOptions::default())
 }
 
-/// Like [`prepare`], with the previous period's dataset for packs whose units ask for it
-/// (value-added indicators). Problems in either dataset are reported together.
+/// What else [`prepare_with`] takes into account.
+#[derive(Debug, Clone, Default)]
+pub struct PrepareOptions<'a> {
+    /// The previous period's dataset, for packs whose units ask for it.
+    pub previous: Option<&'a Dataset>,
+    /// Per manifest (in the same order): the county code a local pack is limited to. Only that
+    /// county's records are validated for it and reach it. Missing entries mean every county.
+    pub scopes: Vec<Option<String>>,
+}
+
+/// Like [`prepare`], with a previous period's dataset for packs whose units ask for it
+/// (value-added indicators) and county scopes for local packs. Problems in either dataset are
+/// reported together.
 ///
 /// # Errors
 ///
 /// [`DataErrors`] with every problem found, including a missing previous dataset when a pack
-/// needs one.
-pub fn prepare_periods(
+/// needs one and a scope naming a county the dataset does not have.
+pub fn prepare_with(
     dataset: &Dataset,
-    previous: Option<&Dataset>,
     manifests: &[&Manifest],
+    options: &PrepareOptions<'_>,
 ) -> Result<Prepared, DataErrors> {
+    let previous = options.previous;
     let mut errors = Errors(BTreeSet::new());
     let mut subjects = BTreeMap::new();
     let mut seen_ids: HashMap<String, (Level, String)> = HashMap::new();
@@ -181,11 +193,35 @@ pub fn prepare_periods(
     }
 
     let mut packs = Vec::with_capacity(manifests.len());
-    for manifest in manifests {
+    for (position, manifest) in manifests.iter().enumerate() {
+        let scope = options.scopes.get(position).cloned().flatten();
+        let in_scope = match &scope {
+            Some(county) => match in_county(county, &subjects, &members) {
+                Some(rows) => Some(rows),
+                None => {
+                    errors.0.insert(DataError {
+                        source: dataset
+                            .table(Level::County)
+                            .map_or_else(|| dataset.path.display().to_string(), |t| t.source.clone()),
+                        row: None,
+                        row_label: "row",
+                        column: Some("id".to_owned()),
+                        value: Some(county.clone()),
+                        message: format!(
+                            "pack `{}` is local to this county, but the dataset has no such county",
+                            manifest.id
+                        ),
+                    });
+                    continue;
+                }
+            },
+            None => None,
+        };
         let mut records = BTreeMap::new();
         for level in visible_levels(manifest) {
             let Some(table) = dataset.table(level) else { continue };
-            records.insert(level, typed_records(table, manifest, &mut errors));
+            let rows = in_scope.as_ref().and_then(|rows| rows.get(&level));
+            records.insert(level, typed_records(table, manifest, rows, &mut errors));
         }
         let params = manifest.parameters.iter().map(|param| (param.name.clone(), param.default.clone())).collect();
         packs.push(PackData { records, params });
@@ -222,6 +258,23 @@ pub fn prepare_periods(
     }
 }
 
+/// Which rows of each level lie in a county (the county itself, its zones, its schools).
+fn in_county(
+    county: &str,
+    subjects: &BTreeMap<Level, Vec<Subject>>,
+    members: &BTreeMap<(Level, Level), Vec<Vec<usize>>>,
+) -> Option<BTreeMap<Level, BTreeSet<usize>>> {
+    let index = subjects.get(&Level::County)?.iter().position(|subject| subject.id == county)?;
+    let mut rows = BTreeMap::new();
+    rows.insert(Level::County, BTreeSet::from([index]));
+    for ((upper, lower), lists) in members {
+        if *upper == Level::County {
+            rows.insert(*lower, lists[index].iter().copied().collect());
+        }
+    }
+    Some(rows)
+}
+
 /// Validates the previous period's dataset for the packs that want it.
 fn previous_period(dataset: &Dataset, manifests: &[&Manifest], wants: &[bool], errors: &mut Errors) -> PreviousPeriod {
     let mut seen = HashMap::new();
@@ -242,7 +295,7 @@ fn previous_period(dataset: &Dataset, manifests: &[&Manifest], wants: &[bool], e
                             continue;
                         }
                         if let Some(table) = dataset.table(level) {
-                            records.insert(level, typed_records(table, manifest, errors));
+                            records.insert(level, typed_records(table, manifest, None, errors));
                         }
                     }
                 }
@@ -445,7 +498,14 @@ fn check_stage_students(table: &Table, errors: &mut Errors) {
 }
 
 /// Converts the declared fields of every row into the record the pack receives.
-fn typed_records(table: &Table, manifest: &Manifest, errors: &mut Errors) -> Vec<Record> {
+/// Rows outside `only` (when given) get a record with just `id` and `name`: they are not
+/// validated and never reach the pack.
+fn typed_records(
+    table: &Table,
+    manifest: &Manifest,
+    only: Option<&BTreeSet<usize>>,
+    errors: &mut Errors,
+) -> Vec<Record> {
     let fields = manifest.fields(table.level);
     let mut columns = Vec::with_capacity(fields.len());
     for field in fields {
@@ -466,11 +526,15 @@ fn typed_records(table: &Table, manifest: &Manifest, errors: &mut Errors) -> Vec
     let id_column = table.column("id");
     let name_column = table.column("name");
     let mut records = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
+    for (position, row) in table.rows.iter().enumerate() {
         let mut record = Record::new();
         let text = |index: Option<usize>| index.and_then(|i| text_of(&row.cells[i])).unwrap_or_default();
         record.insert("id".to_owned(), Value::String(text(id_column)));
         record.insert("name".to_owned(), Value::String(text(name_column)));
+        if only.is_some_and(|rows| !rows.contains(&position)) {
+            records.push(record);
+            continue;
+        }
         for (field, column) in fields.iter().zip(&columns) {
             let Some(column) = column else { continue };
             let cell = &row.cells[*column];
