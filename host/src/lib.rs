@@ -19,9 +19,12 @@
 
 pub mod abi;
 pub mod build;
+pub mod casetest;
 pub mod evaluate;
+pub mod impact;
 pub mod pack;
 pub mod report;
 pub mod sandbox;
+pub mod scaffold;
 
 pub use rules_sdk::{dataset, wire};
