@@ -161,6 +161,8 @@ pub struct ManifestChanges {
     pub version: Option<Change<String>>,
     /// The pack's title.
     pub title: Option<Change<String>>,
+    /// The units it evaluates, as `level` or `level+included,…` (`county+school`).
+    pub units: Option<Change<Vec<String>>>,
     /// Nodes only in the new version, in its order.
     pub added: Vec<NodeRef>,
     /// Nodes only in the old version, in its order.
@@ -178,6 +180,7 @@ impl ManifestChanges {
     pub fn is_empty(&self) -> bool {
         self.version.is_none()
             && self.title.is_none()
+            && self.units.is_none()
             && self.added.is_empty()
             && self.removed.is_empty()
             && self.changed.is_empty()
@@ -311,6 +314,19 @@ pub fn compare(sandbox: &Sandbox, old: &LoadedPack, new: &LoadedPack, data: &Dat
     })
 }
 
+fn unit_names(manifest: &Manifest) -> Vec<String> {
+    manifest
+        .units
+        .iter()
+        .map(|unit| {
+            std::iter::once(unit.level.as_str())
+                .chain(unit.include.iter().map(|level| level.as_str()))
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect()
+}
+
 fn node_ref(node: &IndicatorNode) -> NodeRef {
     NodeRef { id: node.id.clone(), name: node.name.clone(), level: node.level }
 }
@@ -324,6 +340,7 @@ pub fn manifest_changes(old: &Manifest, new: &Manifest) -> ManifestChanges {
     let mut changes = ManifestChanges {
         version: Change::of(old.version.clone(), new.version.clone()),
         title: Change::of(old.title.clone(), new.title.clone()),
+        units: Change::of(unit_names(old), unit_names(new)),
         ..ManifestChanges::default()
     };
     for node in new.nodes() {

@@ -468,7 +468,7 @@ fn test_exits_2_on_broken_cases_and_without_a_cases_folder() {
     let output = dudao(&["test", path(&wat_pack()), "--cases", path(dir.path())], &root);
     assert_eq!(output.status.code(), Some(2), "{}", report(&output));
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("BROKEN  no-data: case `no-data` has no dataset"), "{stdout}");
+    assert!(stdout.contains("BROKEN  no-data\n        case `no-data` has no dataset"), "{stdout}");
     assert!(stdout.contains("expected.csv, row 2, column `status`, value `ok`: not one of `met`"), "{stdout}");
     assert!(stdout.contains("the column `subject_id` is missing"), "{stdout}");
     assert!(stdout.contains("column `junior_students`"), "{stdout}");
@@ -527,4 +527,61 @@ fn a_wat_file_that_does_not_compile_is_named_with_its_line() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("is WebAssembly text that does not compile"), "{stderr}");
     assert!(stderr.contains("broken.wat:3:"), "{stderr}");
+}
+
+#[test]
+fn manifest_changes_name_versions_units_indicators_weights_thresholds_and_fields() {
+    use rules_sdk::prelude::*;
+    use rules_sdk::{FieldBuilder, ManifestBuilder};
+
+    let source = ("某文件（某〔2024〕1号）", "第一条");
+    let old = ManifestBuilder::new("p", "1.0.0", "旧")
+        .unit(Level::School, &[])
+        .field(Level::School, FieldBuilder::count("a", "甲"))
+        .indicator(
+            NodeBuilder::dimension("p.d", "维度")
+                .child(NodeBuilder::indicator("p.kept", "保留", Level::School).weight(1.0).threshold(
+                    Comparison::AtLeast,
+                    2.0,
+                    Some("primary"),
+                    source,
+                ))
+                .child(NodeBuilder::indicator("p.gone", "删除", Level::School)),
+        )
+        .build();
+    let new = ManifestBuilder::new("p", "1.1.0", "旧")
+        .unit(Level::School, &[])
+        .unit(Level::County, &[Level::School])
+        .field(Level::School, FieldBuilder::count("b", "乙"))
+        .indicator(
+            NodeBuilder::dimension("p.d", "维度")
+                .child(
+                    NodeBuilder::indicator("p.kept", "保留（改名）", Level::School)
+                        .weight(2.0)
+                        .threshold(Comparison::AtLeast, 2.0, Some("primary"), ("某文件（某〔2024〕1号）", "第二条"))
+                        .threshold(Comparison::AtMost, 9.0, None, source),
+                )
+                .child(NodeBuilder::indicator("p.county", "新增", Level::County)),
+        )
+        .build();
+    let changes = dudao::impact::manifest_changes(&old, &new);
+    let record = serde_json::to_value(&changes).expect("JSON");
+    assert_eq!(record["version"], serde_json::json!({"old": "1.0.0", "new": "1.1.0"}));
+    assert!(record["title"].is_null());
+    assert_eq!(record["units"]["new"], serde_json::json!(["school", "county+school"]));
+    assert_eq!(record["added"][0]["id"], "p.county");
+    assert_eq!(record["removed"][0]["id"], "p.gone");
+    assert_eq!(record["fields_added"][0]["name"], "b");
+    assert_eq!(record["fields_removed"][0]["name"], "a");
+    let kept = &record["changed"][0];
+    assert_eq!(kept["id"], "p.kept");
+    let what: Vec<&str> = kept["changes"].as_array().expect("list").iter().filter_map(|c| c["what"].as_str()).collect();
+    assert_eq!(what, ["name", "weight", "threshold", "threshold"]);
+    // Same bound, new source: one change, both sides present.
+    assert_eq!(kept["changes"][2]["old"]["source"]["item"], "第一条");
+    assert_eq!(kept["changes"][2]["new"]["source"]["item"], "第二条");
+    // A new upper bound: an addition.
+    assert_eq!(kept["changes"][3]["op"], "<=");
+    assert!(kept["changes"][3]["old"].is_null());
+    assert_eq!(dudao::impact::manifest_changes(&new, &new), dudao::impact::ManifestChanges::default());
 }

@@ -44,19 +44,20 @@ pub fn new(args: Args) -> Result<Exit, Failure> {
     for file in &created.files {
         let _ = writeln!(text, "  {file}");
     }
+    let steps = [
+        (format!("cd {crate_dir}"), ""),
+        ("cargo test".to_owned(), "unit tests and the snapshot of fixtures/sample"),
+        ("dudao build .".to_owned(), "the module, its size and sha256"),
+        (format!("dudao test target/packs/{}.wasm", request.name), "the cases in cases/"),
+    ];
+    let width = steps.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
     let _ = writeln!(text, "\nnext steps:");
-    let _ = writeln!(text, "  cd {crate_dir}");
-    let _ = writeln!(text, "  cargo test                                   # unit tests and the fixture snapshot");
-    let _ = writeln!(
-        text,
-        "  dudao build .                                # → target/packs/{}.wasm, size, sha256",
-        request.name
-    );
-    let _ = writeln!(text, "  dudao test target/packs/{}.wasm   # the cases in cases/", request.name);
-    let _ = writeln!(
-        text,
-        "then edit src/lib.rs, the fixtures and the cases; see docs/authoring.md (审阅快照: cargo insta review)"
-    );
+    for (command, what) in steps {
+        let line = if what.is_empty() { command } else { format!("{command:<width$}  # {what}") };
+        let _ = writeln!(text, "  {line}");
+    }
+    let _ = writeln!(text, "then replace the example indicator in src/lib.rs, the fixtures and the cases;");
+    let _ = writeln!(text, "review snapshot changes with `cargo insta review`; see docs/authoring.md");
     emit(None, &text)?;
     Ok(Exit::Success)
 }

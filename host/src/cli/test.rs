@@ -178,7 +178,10 @@ fn text_report(
                 }
             }
             Outcome::Broken(name, error) => {
-                let _ = writeln!(out, "BROKEN  {name}: {error}");
+                let _ = writeln!(out, "BROKEN  {name}");
+                for line in error.to_string().lines() {
+                    let _ = writeln!(out, "        {line}");
+                }
             }
         }
     }

@@ -104,6 +104,9 @@ pub fn table(impact: &Impact) -> String {
     if let Some(Change { old, new }) = &manifest.title {
         let _ = writeln!(out, "  title: {old} → {new}");
     }
+    if let Some(Change { old, new }) = &manifest.units {
+        let _ = writeln!(out, "  units: {} → {}", old.join(", "), new.join(", "));
+    }
     for node in &manifest.added {
         let level = node.level.map(|level| format!(" ({level})")).unwrap_or_default();
         let _ = writeln!(out, "  + {}  {}{level}  added", node.id, node.name);
