@@ -19,12 +19,15 @@
 
 pub mod abi;
 pub mod build;
+pub mod casetest;
 pub mod evaluate;
+pub mod impact;
 pub mod pack;
 pub mod plan;
 pub mod report;
 pub mod round;
 pub mod sandbox;
+pub mod scaffold;
 pub mod score;
 
 pub use rules_sdk::{dataset, wire};

@@ -15,7 +15,7 @@ use crate::sandbox::{EvalError, Sandbox, StoreState};
 pub struct LoadedPack {
     /// Where it was read from.
     pub path: PathBuf,
-    /// sha256 of the module file, lowercase hex.
+    /// sha256 of the module file (of the text, for a `.wat` file), lowercase hex.
     pub sha256: String,
     /// Size of the module file in bytes.
     pub size: u64,
@@ -68,6 +68,14 @@ pub enum PackError {
         /// What the validator said.
         message: String,
     },
+    /// A `.wat` file that does not compile.
+    #[error("pack `{}` is WebAssembly text that does not compile: {message}", path.display())]
+    Wat {
+        /// The file.
+        path: PathBuf,
+        /// What the compiler said, with line and column.
+        message: String,
+    },
     /// The module's imports or exports break the ABI.
     #[error("pack `{}` does not follow the dudao pack ABI:{}", path.display(), list(violations))]
     Abi {
@@ -109,7 +117,9 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
 }
 
 impl LoadedPack {
-    /// Reads, compiles and checks a pack file.
+    /// Reads, compiles and checks a pack file: a binary module, or WebAssembly text when the
+    /// name ends in `.wat` (then [`LoadedPack::sha256`] and [`LoadedPack::size`] are those of
+    /// the text file).
     ///
     /// # Errors
     ///
@@ -121,7 +131,18 @@ impl LoadedPack {
             return Err(PackError::TooLarge { path: path.to_owned(), size, limit });
         }
         let bytes = std::fs::read(path).map_err(|source| PackError::Read { path: path.to_owned(), source })?;
-        LoadedPack::from_bytes(sandbox, path, &bytes)
+        if !path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("wat")) {
+            return LoadedPack::from_bytes(sandbox, path, &bytes);
+        }
+        // WebAssembly text: compiled here, but the digest and size are the file's, so that
+        // `sha256sum pack.wat` and a plan's pin agree with what dudao reports.
+        let module = wat::Parser::new()
+            .parse_bytes(Some(path), &bytes)
+            .map_err(|error| PackError::Wat { path: path.to_owned(), message: error.to_string() })?;
+        let mut pack = LoadedPack::from_bytes(sandbox, path, &module)?;
+        pack.sha256 = sha256_hex(&bytes);
+        pack.size = size;
+        Ok(pack)
     }
 
     /// Compiles and checks a module already in memory; `path` is only used to name it.

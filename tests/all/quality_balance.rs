@@ -24,11 +24,15 @@ fn fixture_results_match_the_reviewed_snapshots() {
 }
 
 /// An independent implementation of the data dictionary, written from the text without
-/// looking at the pack: R × P / (P + 1.1 J) apportioning, the textbook weighted CV.
-mod reference {
+/// looking at the pack: R × P / (P + 1.1 J) apportioning, the textbook weighted CV. The
+/// thresholds are a parameter so that `authoring.rs` can predict the impact of changing one.
+pub(crate) mod reference {
     use std::collections::BTreeMap;
 
-    pub const KEYS: [(&str, &str, bool, f64, f64); 7] = [
+    /// (indicator key, column, per 100 students, 小学 threshold, 初中 threshold).
+    pub type Key = (&'static str, &'static str, bool, f64, f64);
+
+    pub const KEYS: [Key; 7] = [
         ("qualified_teachers_per100", "qualified_teachers", true, 4.2, 5.3),
         ("backbone_teachers_per100", "backbone_teachers", true, 1.0, 1.0),
         ("pe_art_teachers_per100", "pe_art_teachers", true, 0.9, 0.9),
@@ -51,7 +55,7 @@ mod reference {
         value >= bound - 1e-9 * bound.abs().max(1.0)
     }
 
-    pub fn parts(schools_csv: &str) -> Vec<Part> {
+    pub fn parts(schools_csv: &str, keys: &[Key]) -> Vec<Part> {
         let mut lines = schools_csv.lines();
         let header: Vec<&str> = lines.next().expect("header").split(',').collect();
         let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
@@ -63,7 +67,7 @@ mod reference {
             let small_point = |students: f64| cells[col("kind")] == "teaching_point" && students < 50.0;
             let id = cells[col("id")].to_owned();
             let county = cells[col("county_id")].to_owned();
-            let totals: Vec<f64> = KEYS.iter().map(|k| num(k.1)).collect();
+            let totals: Vec<f64> = keys.iter().map(|k| num(k.1)).collect();
             let per = |total: f64, share: f64, students: f64, per100: bool| {
                 total * share / students * if per100 { 100.0 } else { 1.0 }
             };
@@ -72,7 +76,7 @@ mod reference {
                 county: county.clone(),
                 junior,
                 students,
-                values: KEYS.iter().zip(&totals).map(|(k, t)| per(*t, share, students, k.2)).collect(),
+                values: keys.iter().zip(&totals).map(|(k, t)| per(*t, share, students, k.2)).collect(),
                 included: !small_point(students),
             };
             match cells[col("stage")] {
@@ -88,13 +92,13 @@ mod reference {
     }
 
     /// (subject, indicator) → (value, status).
-    pub fn results(schools_csv: &str) -> BTreeMap<(String, String), (Option<f64>, &'static str)> {
-        let parts = parts(schools_csv);
+    pub fn results(schools_csv: &str, keys: &[Key]) -> BTreeMap<(String, String), (Option<f64>, &'static str)> {
+        let parts = parts(schools_csv, keys);
         let mut out = BTreeMap::new();
         let meets_standard = |part: &Part| {
             let mut met = 0;
             let mut low = false;
-            for (k, value) in KEYS.iter().zip(&part.values) {
+            for (k, value) in keys.iter().zip(&part.values) {
                 let bound = if part.junior { k.4 } else { k.3 };
                 if at_least(*value, bound) {
                     met += 1;
@@ -105,7 +109,7 @@ mod reference {
             (met, met >= 6 && !low)
         };
         for part in &parts {
-            for (index, k) in KEYS.iter().enumerate() {
+            for (index, k) in keys.iter().enumerate() {
                 let key = (part.id.clone(), format!("qb.school.{}", k.0));
                 if !part.included {
                     out.insert(key, (None, "not_applicable"));
@@ -133,7 +137,7 @@ mod reference {
                     continue;
                 }
                 let n: f64 = group.iter().map(|p| p.students).sum();
-                for (index, k) in KEYS.iter().enumerate() {
+                for (index, k) in keys.iter().enumerate() {
                     let mean = group.iter().map(|p| p.students * p.values[index]).sum::<f64>() / n;
                     let var = group.iter().map(|p| p.students / n * (p.values[index] - mean).powi(2)).sum::<f64>();
                     let cv = var.sqrt() / mean;
@@ -156,7 +160,7 @@ mod reference {
 fn check_against_reference(dataset: &str) {
     let data = support::fixture(dataset);
     let schools = std::fs::read_to_string(data.join("schools.csv")).expect("fixture");
-    let expected = reference::results(&schools);
+    let expected = reference::results(&schools, &reference::KEYS);
     let evaluation = support::evaluate(&[&support::quality_balance()], &data);
     let rows = dudao::report::rows(&evaluation);
     let mut actual: HashMap<(String, String), (Option<f64>, Status)> = HashMap::new();

@@ -2,8 +2,11 @@
 
 mod build;
 mod check;
+mod diff;
 mod inspect;
+mod new;
 mod run;
+mod test;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -76,6 +79,15 @@ enum Command {
     /// Build a pack crate into a WebAssembly module and check it.
     #[command(after_help = EXIT_CODES)]
     Build(build::Args),
+    /// Create a new pack crate that builds and tests as generated.
+    #[command(after_help = EXIT_CODES)]
+    New(new::Args),
+    /// Run a pack's test cases (small datasets with expected results) and report coverage.
+    #[command(after_help = test::EXIT_CODES)]
+    Test(test::Args),
+    /// Show the impact of a rule change: manifest changes and every subject whose result changes.
+    #[command(after_help = diff::EXIT_CODES)]
+    Diff(diff::Args),
 }
 
 /// Sandbox budgets, shared by every command that runs a pack.
@@ -132,5 +144,8 @@ pub fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Check(args) => check::check(args),
         Command::Run(args) => run::run(args),
         Command::Build(args) => build::build(args),
+        Command::New(args) => new::new(args),
+        Command::Test(args) => test::test(args),
+        Command::Diff(args) => diff::diff(args),
     }
 }
