@@ -95,9 +95,12 @@ fn test(root: &Path, extra: &[String]) -> Result<(), String> {
 }
 
 fn fixtures(root: &Path) -> Result<(), String> {
-    for (city, out) in
-        [("jiaozuo", "fixtures/jiaozuo"), ("jiaozuo", "fixtures/jiaozuo.json"), ("xinxiang", "fixtures/xinxiang")]
-    {
+    for (city, out) in [
+        ("jiaozuo", "fixtures/jiaozuo"),
+        ("jiaozuo", "fixtures/jiaozuo.json"),
+        ("jiaozuo-2025", "fixtures/jiaozuo-2025"),
+        ("xinxiang", "fixtures/xinxiang"),
+    ] {
         status(
             cargo().current_dir(root).args(["run", "--quiet", "--package", "dudao-fixtures", "--", city, out]),
             &format!("generating {out}"),
