@@ -14,7 +14,15 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// Pack crates built by `packs`, relative to the workspace root.
-const PACK_CRATES: [&str; 2] = ["rules/quality-balance", "tests/guests/hostile"];
+const PACK_CRATES: [&str; 7] = [
+    "rules/quality-balance",
+    "rules/government-duty",
+    "rules/school-supervision",
+    "rules/quality-monitoring",
+    "rules/local/wenxian-taiji",
+    "rules/local/xiuwu-afterschool",
+    "tests/guests/hostile",
+];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
