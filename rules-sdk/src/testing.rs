@@ -8,6 +8,9 @@
 //!     insta::assert_yaml_snapshot!(results);
 //! }
 //! ```
+//!
+//! A pack with value-added indicators uses [`run_with_previous`] with the previous period's
+//! dataset.
 
 use std::path::Path;
 
@@ -24,10 +27,26 @@ use crate::wire::IndicatorResult;
 /// With a readable message when the dataset cannot be read, fails validation, or the pack
 /// refuses a unit: in a test, that is the failure to report.
 pub fn run<P: Pack>(dataset: impl AsRef<Path>) -> Vec<IndicatorResult> {
-    let path = dataset.as_ref();
+    evaluate::<P>(dataset.as_ref(), None)
+}
+
+/// Like [`run`], with the previous period's dataset, for packs whose units compare with the
+/// previous period (value-added indicators, `UnitSpec::previous`).
+///
+/// # Panics
+///
+/// As [`run`], and when the previous dataset cannot be read or fails validation.
+pub fn run_with_previous<P: Pack>(dataset: impl AsRef<Path>, previous: impl AsRef<Path>) -> Vec<IndicatorResult> {
+    evaluate::<P>(dataset.as_ref(), Some(previous.as_ref()))
+}
+
+fn evaluate<P: Pack>(path: &Path, previous: Option<&Path>) -> Vec<IndicatorResult> {
     let data = Dataset::load(path).unwrap_or_else(|error| panic!("{error}"));
+    let previous = previous.map(|path| Dataset::load(path).unwrap_or_else(|error| panic!("{error}")));
     let manifest = P::manifest();
-    let prepared = dataset::prepare(&data, &[&manifest]).unwrap_or_else(|errors| panic!("{errors}"));
+    let prepared =
+        dataset::prepare_with(&data, &[&manifest], &dataset::PrepareOptions { previous: previous.as_ref(), scopes: Vec::new() })
+            .unwrap_or_else(|errors| panic!("{errors}"));
     let mut results = Vec::new();
     for spec in &manifest.units {
         let count = prepared.subjects.get(&spec.level).map_or(0, Vec::len);

@@ -193,6 +193,11 @@ fn another_city_matches_an_independent_computation() {
 }
 
 #[test]
+fn the_previous_period_of_jiaozuo_matches_an_independent_computation() {
+    check_against_reference("jiaozuo-2025");
+}
+
+#[test]
 fn output_is_byte_identical_on_any_thread_count() {
     let pack = support::quality_balance();
     let data = support::fixture("jiaozuo");

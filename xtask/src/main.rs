@@ -14,7 +14,15 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// Pack crates built by `packs`, relative to the workspace root.
-const PACK_CRATES: [&str; 2] = ["rules/quality-balance", "tests/guests/hostile"];
+const PACK_CRATES: [&str; 7] = [
+    "rules/quality-balance",
+    "rules/government-duty",
+    "rules/school-supervision",
+    "rules/quality-monitoring",
+    "rules/local/wenxian-taiji",
+    "rules/local/xiuwu-afterschool",
+    "tests/guests/hostile",
+];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -95,9 +103,12 @@ fn test(root: &Path, extra: &[String]) -> Result<(), String> {
 }
 
 fn fixtures(root: &Path) -> Result<(), String> {
-    for (city, out) in
-        [("jiaozuo", "fixtures/jiaozuo"), ("jiaozuo", "fixtures/jiaozuo.json"), ("xinxiang", "fixtures/xinxiang")]
-    {
+    for (city, out) in [
+        ("jiaozuo", "fixtures/jiaozuo"),
+        ("jiaozuo", "fixtures/jiaozuo.json"),
+        ("jiaozuo-2025", "fixtures/jiaozuo-2025"),
+        ("xinxiang", "fixtures/xinxiang"),
+    ] {
         status(
             cargo().current_dir(root).args(["run", "--quiet", "--package", "dudao-fixtures", "--", city, out]),
             &format!("generating {out}"),

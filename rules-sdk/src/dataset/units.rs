@@ -34,17 +34,17 @@ fn unit_ref<'a>(prepared: &'a Prepared, pack: usize, spec: &UnitSpec, subject: u
     let subject_record = &records[&level][subject];
     let mut previous = None;
     let mut previous_members = BTreeMap::new();
-    if spec.previous {
-        if let Some(period) = &prepared.previous {
-            let id_of = |record: &Record| record.get("id").and_then(|id| id.as_str()).map(str::to_owned);
-            previous = id_of(subject_record).and_then(|id| period.record(pack, level, &id));
-            for (lower, list) in &members {
-                let found: Vec<&Record> = list
-                    .iter()
-                    .filter_map(|record| id_of(record).and_then(|id| period.record(pack, *lower, &id)))
-                    .collect();
-                previous_members.insert(*lower, found);
-            }
+    if spec.previous
+        && let Some(period) = &prepared.previous
+    {
+        let id_of = |record: &Record| record.get("id").and_then(|id| id.as_str()).map(str::to_owned);
+        previous = id_of(subject_record).and_then(|id| period.record(pack, level, &id));
+        for (lower, list) in &members {
+            let found: Vec<&Record> = list
+                .iter()
+                .filter_map(|record| id_of(record).and_then(|id| period.record(pack, *lower, &id)))
+                .collect();
+            previous_members.insert(*lower, found);
         }
     }
     let params = &prepared.packs[pack].params;
