@@ -106,8 +106,11 @@ pub fn build_pack(
     if quiet {
         command.arg("--quiet");
     }
-    // Flags meant for the host build must not leak into the wasm build.
-    command.env_remove("RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTFLAGS").env_remove("CARGO_TARGET_DIR");
+    // Flags meant for the host build must not leak into the wasm build. Source paths are
+    // remapped so the module's bytes (and so its sha256 pin) do not depend on where the crate
+    // or cargo's registry lives on this machine.
+    command.env_remove("RUSTFLAGS").env_remove("CARGO_TARGET_DIR");
+    command.env("CARGO_ENCODED_RUSTFLAGS", remap_flags(crate_dir).join("\x1f"));
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let output = command.output().map_err(BuildError::Cargo)?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -130,6 +133,22 @@ pub fn build_pack(
     crate::report::write_atomically(&destination, &bytes)
         .map_err(|source| BuildError::Copy { path: destination.clone(), source })?;
     Ok(BuiltPack { name, path: destination })
+}
+
+/// `--remap-path-prefix` flags for the crate folder and cargo's home.
+fn remap_flags(crate_dir: &Path) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Ok(absolute) = std::fs::canonicalize(crate_dir) {
+        let name = absolute.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        flags.push(format!("--remap-path-prefix={}=/pack/{name}", absolute.display()));
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    if let Some(home) = cargo_home.and_then(|home| std::fs::canonicalize(home).ok()) {
+        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    }
+    flags
 }
 
 /// The `.wasm` file of the crate's own `compiler-artifact` message.

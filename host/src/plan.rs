@@ -43,7 +43,8 @@ pub struct Plan {
     /// Sandbox limits for this round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<PlanLimits>,
-    /// Grade bands for every pack (replacing the manifests'), and for the overall result.
+    /// Grade bands of the overall result, and of every pack whose manifest has none and whose
+    /// `[[packs]]` entry sets none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grades: Vec<GradeBand>,
     /// Random selection of subjects for unannounced inspections.
@@ -140,6 +141,9 @@ pub struct PlanPack {
     /// (none when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_cap: Option<f64>,
+    /// Grade bands for this pack, replacing its manifest's (they differ by place).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grades: Vec<GradeBand>,
     /// Values of the pack's parameters.
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub params: toml::Table,
@@ -271,12 +275,18 @@ impl Plan {
                 problems.push("`sampling.per` must be a level above `sampling.level`".to_owned());
             }
         }
-        let mut previous = f64::INFINITY;
-        for band in &self.grades {
-            if band.min >= previous {
-                problems.push("`grades` must be listed from the highest band down".to_owned());
+        let descending = |bands: &[GradeBand]| bands.windows(2).all(|pair| pair[0].min > pair[1].min);
+        if !descending(&self.grades) {
+            problems.push("`grades` must be listed from the highest band down".to_owned());
+        }
+        for (index, pack) in self.packs.iter().enumerate() {
+            if !descending(&pack.grades) {
+                problems.push(format!(
+                    "pack {} (`{}`): `grades` must be listed from the highest band down",
+                    index + 1,
+                    pack.path.display()
+                ));
             }
-            previous = band.min;
         }
         problems
     }

@@ -159,7 +159,20 @@ pub fn run_plan(
         threads,
         scopes,
         selection: (plan.kind == plan::RoundKind::Special).then(|| plan.indicators.clone()),
-        grades: plan.packs.iter().map(|_| plan.grades.clone()).collect(),
+        grades: plan
+            .packs
+            .iter()
+            .zip(&manifests)
+            .map(|(pack, manifest)| {
+                if !pack.grades.is_empty() {
+                    pack.grades.clone()
+                } else if manifest.grades.is_empty() {
+                    plan.grades.clone()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect(),
     };
     let evaluation = evaluate::evaluate(&sandbox, &loaded, &data, prepared, options);
     let overall = overall(&plan, &evaluation);

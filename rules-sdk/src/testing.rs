@@ -44,9 +44,12 @@ fn evaluate<P: Pack>(path: &Path, previous: Option<&Path>) -> Vec<IndicatorResul
     let data = Dataset::load(path).unwrap_or_else(|error| panic!("{error}"));
     let previous = previous.map(|path| Dataset::load(path).unwrap_or_else(|error| panic!("{error}")));
     let manifest = P::manifest();
-    let prepared =
-        dataset::prepare_with(&data, &[&manifest], &dataset::PrepareOptions { previous: previous.as_ref(), scopes: Vec::new() })
-            .unwrap_or_else(|errors| panic!("{errors}"));
+    let prepared = dataset::prepare_with(
+        &data,
+        &[&manifest],
+        &dataset::PrepareOptions { previous: previous.as_ref(), scopes: Vec::new() },
+    )
+    .unwrap_or_else(|errors| panic!("{errors}"));
     let mut results = Vec::new();
     for spec in &manifest.units {
         let count = prepared.subjects.get(&spec.level).map_or(0, Vec::len);

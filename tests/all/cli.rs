@@ -65,7 +65,11 @@ fn run_writes_csv_and_json_files_atomically() {
     assert_eq!(record["packs"][0]["sha256"], serde_json::json!(sha));
     assert_eq!(record["packs"][0]["id"], "quality-balance");
     assert_eq!(record["dataset"]["sha256"].as_str().map(str::len), Some(64));
-    assert_eq!(record["subjects"][0]["id"], "410802");
+    // The city comes first: it carries the counties' scores rolled up.
+    assert_eq!(record["subjects"][0]["id"], "410800");
+    assert_eq!(record["subjects"][0]["score_rollups"][0]["members"], 11);
+    assert_eq!(record["subjects"][1]["id"], "410802");
+    assert_eq!(record["subjects"][1]["scores"][0]["grade"], "达标");
     assert_eq!(record["summary"]["errors"], 0);
 }
 

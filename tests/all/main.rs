@@ -3,6 +3,7 @@
 mod authoring;
 mod cli;
 mod dataset;
+mod plans;
 mod quality_balance;
 mod sandbox;
 mod support;

@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod inspect;
 mod new;
+mod pin;
 mod run;
 mod test;
 
@@ -79,6 +80,9 @@ enum Command {
     /// Build a pack crate into a WebAssembly module and check it.
     #[command(after_help = EXIT_CODES)]
     Build(build::Args),
+    /// Record (or `--check`) the sha256 pins of a plan's packs.
+    #[command(after_help = EXIT_CODES)]
+    Pin(pin::Args),
     /// Create a new pack crate that builds and tests as generated.
     #[command(after_help = EXIT_CODES)]
     New(new::Args),
@@ -144,6 +148,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Check(args) => check::check(args),
         Command::Run(args) => run::run(args),
         Command::Build(args) => build::build(args),
+        Command::Pin(args) => pin::pin(args),
         Command::New(args) => new::new(args),
         Command::Test(args) => test::test(args),
         Command::Diff(args) => diff::diff(args),

@@ -176,8 +176,8 @@ pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
             pad("县（市、区）", 20),
             pad("本级指标达标", 14),
             pad(&if lower_name.is_empty() { String::new() } else { format!("{lower_name}指标达标") }, 20),
-            pad("得分", 10),
-            pad("等级", 18),
+            pad("得分", 12),
+            pad("等级", 30),
         );
         let (mut total_own, mut total_below) = (Tally::default(), Tally::default());
         for (index, county) in counties.iter().enumerate() {
@@ -199,10 +199,18 @@ pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
                         if card.vetoes.is_empty() { "" } else { "（否决）" }
                     ),
                 ),
-                (None, Some(summary)) => (
-                    format!("均 {}", format_rounded(summary.mean_total)),
-                    summary.grades.iter().map(|(grade, count)| format!("{grade}{count}")).collect::<Vec<_>>().join(" "),
-                ),
+                (None, Some(summary)) => {
+                    // Grade counts in band order, highest first.
+                    let mut counts: Vec<(&String, &usize)> = summary.grades.iter().collect();
+                    let rank = |name: &str| {
+                        evaluation.grades[pack_index].iter().position(|band| band.name == name).unwrap_or(usize::MAX)
+                    };
+                    counts.sort_by_key(|(name, _)| rank(name));
+                    (
+                        format!("均 {}", format_rounded(summary.mean_total)),
+                        counts.iter().map(|(grade, count)| format!("{grade}{count}")).collect::<Vec<_>>().join(" "),
+                    )
+                }
                 (None, None) => (String::new(), String::new()),
             };
             let _ = writeln!(
@@ -212,8 +220,8 @@ pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
                 pad(&county.name, 20),
                 pad(&mine.ratio(), 14),
                 pad(&if lower_name.is_empty() { String::new() } else { theirs.ratio() }, 20),
-                pad(&score, 10),
-                pad(&grade, 18),
+                pad(&score, 12),
+                pad(&grade, 30),
                 mine.errors + theirs.errors
             );
         }

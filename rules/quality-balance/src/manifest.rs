@@ -82,7 +82,8 @@ pub fn manifest() -> Manifest {
                     stage.cv_limit(),
                     Some(stage.key()),
                     (DOCUMENT, "第五条（校际差异系数小学≤0.50、初中≤0.45）"),
-                ),
+                )
+                .pass_fail(),
             );
         }
         group = group.child(
@@ -98,11 +99,16 @@ pub fn manifest() -> Manifest {
                 1.0,
                 Some(stage.key()),
                 (DOCUMENT, "第五条（每所学校均须达到资源配置要求）"),
-            ),
+            )
+            .pass_fail(),
         );
         county = county.child(group);
     }
 
-    builder = builder.indicator(NodeBuilder::dimension("qb.resources", "资源配置").child(school).child(county));
+    // 优质均衡 is a recognition: a county qualifies only when every county indicator is met. The
+    // score is the (stage-averaged) share of county indicators met, so 100 means 达标.
+    builder = builder
+        .indicator(NodeBuilder::dimension("qb.resources", "资源配置").child(school).child(county))
+        .grades(&[("达标", 100.0), ("未达标", 0.0)]);
     builder.build()
 }
