@@ -501,13 +501,16 @@ pub fn sample(sampling: &Sampling, prepared: &crate::dataset::Prepared) -> Vec<S
         .collect()
 }
 
+/// One pack's pin before and after `pin`: (path as written in the plan, old digest, new digest).
+pub type PinChange = (PathBuf, String, String);
+
 /// Rewrites the `sha256` pin of every pack in a plan file to the digest of its current file,
 /// keeping the rest of the file as it is. Returns `(path, old, new)` for each pack.
 ///
 /// # Errors
 ///
 /// A [`PlanError`] when the plan or a pack cannot be read or the file is not valid TOML.
-pub fn pin(plan_path: &Path) -> Result<(String, Vec<(PathBuf, String, String)>), PlanError> {
+pub fn pin(plan_path: &Path) -> Result<(String, Vec<PinChange>), PlanError> {
     let text =
         std::fs::read_to_string(plan_path).map_err(|source| PlanError::Read { path: plan_path.to_owned(), source })?;
     let mut document: toml_edit::DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {

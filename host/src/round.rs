@@ -214,10 +214,10 @@ fn overall(plan: &Plan, evaluation: &Evaluation) -> Vec<Overall> {
             let mut grade = grade_of(total, bands).map(|band| band.name.clone());
             for veto in &vetoes {
                 let rank = |name: &str| bands.iter().find(|band| band.name == name).map(|band| band.min);
-                if let (Some(current), Some(cap)) = (grade.as_deref().and_then(rank), rank(&veto.cap)) {
-                    if cap < current {
-                        grade = Some(veto.cap.clone());
-                    }
+                if let (Some(current), Some(cap)) = (grade.as_deref().and_then(rank), rank(&veto.cap))
+                    && cap < current
+                {
+                    grade = Some(veto.cap.clone());
                 }
             }
             Overall { level, subject, standard, bonus, total, grade, vetoes }

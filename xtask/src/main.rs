@@ -2,7 +2,8 @@
 //!
 //! - `packs`: installs the `wasm32-unknown-unknown` target if it is missing, then builds every
 //!   pack crate (and the test guests) into `target/packs/<name>.wasm`;
-//! - `demo`: `packs`, then evaluates the Jiaozuo fixtures and prints the summary;
+//! - `demo`: `packs`, then evaluates the Jiaozuo fixtures with the 2026 comprehensive plan and
+//!   prints the summary;
 //! - `test`: `packs`, then runs every test of the workspace;
 //! - `fixtures`: regenerates the committed fixture datasets;
 //! - `bench`: measures evaluation speed on a national-scale generated dataset.
@@ -87,12 +88,14 @@ fn packs(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Evaluates the Jiaozuo fixtures as the city office would: the comprehensive round of
+/// `fixtures/plans/jiaozuo-2026.toml` (every standard pack, the two county-local packs).
 fn demo(root: &Path, extra: &[String]) -> Result<(), String> {
     status(
         cargo()
             .current_dir(root)
-            .args(["run", "--quiet", "--package", "dudao", "--", "run", "--pack", "target/packs/quality-balance.wasm"])
-            .args(["--data", "fixtures/jiaozuo"])
+            .args(["run", "--quiet", "--package", "dudao", "--", "run"])
+            .args(["--plan", "fixtures/plans/jiaozuo-2026.toml", "--data", "fixtures/jiaozuo"])
             .args(extra),
         "dudao run",
     )
