@@ -190,8 +190,6 @@ impl ManifestChanges {
 }
 
 /// What one version says about one subject and indicator.
-///
-/// Plans will add `score` and `grade` here.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Observed {
     /// The value, if any.
@@ -270,8 +268,60 @@ pub struct Impact {
     pub indicators: Vec<IndicatorImpact>,
     /// How many indicators with results did not change.
     pub unchanged_indicators: usize,
+    /// Subjects whose total score or grade changed (subjects the pack scores), in dataset
+    /// order.
+    pub scores: Vec<ScoreChange>,
     /// Subjects that failed in the sandbox: (old, new).
     pub sandbox_failures: Change<usize>,
+}
+
+/// A subject whose total score or grade changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreChange {
+    /// The subject's level.
+    pub level: Level,
+    /// The subject.
+    pub subject_id: String,
+    /// Its name.
+    pub subject_name: String,
+    /// Total score, old → new (absent when that version does not score the subject).
+    pub total: Change<Option<f64>>,
+    /// Grade, old → new.
+    pub grade: Change<Option<String>>,
+}
+
+/// Total score and grade changes between two evaluations of the same dataset.
+pub fn score_changes(old: &Evaluation, new: &Evaluation) -> Vec<ScoreChange> {
+    use std::collections::BTreeMap;
+    let cards = |evaluation: &Evaluation| -> BTreeMap<(Level, usize), (f64, Option<String>)> {
+        evaluation
+            .scores
+            .cards
+            .iter()
+            .map(|card| ((card.level, card.subject), (card.total, card.grade.clone())))
+            .collect()
+    };
+    let (before, after) = (cards(old), cards(new));
+    let mut keys: Vec<&(Level, usize)> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|key| {
+            let (old_total, old_grade) = before.get(key).cloned().map_or((None, None), |(t, g)| (Some(t), g));
+            let (new_total, new_grade) = after.get(key).cloned().map_or((None, None), |(t, g)| (Some(t), g));
+            if same_value(old_total, new_total) && old_total.is_some() == new_total.is_some() && old_grade == new_grade {
+                return None;
+            }
+            let subject = new.prepared.subject(key.0, key.1);
+            Some(ScoreChange {
+                level: key.0,
+                subject_id: subject.id.clone(),
+                subject_name: subject.name.clone(),
+                total: Change { old: old_total, new: new_total },
+                grade: Change { old: old_grade, new: new_grade },
+            })
+        })
+        .collect()
 }
 
 /// Evaluates `data` with both versions and compares manifests and results.
@@ -301,15 +351,17 @@ pub fn compare(sandbox: &Sandbox, old: &LoadedPack, new: &LoadedPack, data: &Dat
     let after = run(new, "new")?;
     let manifest = manifest_changes(&old.manifest, &new.manifest);
     let (indicators, unchanged_indicators) = result_changes(&before, &after);
+    let scores = score_changes(&before, &after);
     Ok(Impact {
         pack_id: new.manifest.id.clone(),
         old: PackVersion::of(old),
         new: PackVersion::of(new),
         dataset: DatasetInfo::of(data),
-        changed: !manifest.is_empty() || !indicators.is_empty(),
+        changed: !manifest.is_empty() || !indicators.is_empty() || !scores.is_empty(),
         manifest,
         indicators,
         unchanged_indicators,
+        scores,
         sandbox_failures: Change { old: before.failures().len(), new: after.failures().len() },
     })
 }

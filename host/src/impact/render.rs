@@ -181,6 +181,23 @@ pub fn table(impact: &Impact) -> String {
             );
         }
     }
+    if !impact.scores.is_empty() {
+        let _ = writeln!(out, "\n总分或等级变化的对象 ({}):", impact.scores.len());
+        for change in &impact.scores {
+            let total = |side: Option<f64>| side.map(format_value).unwrap_or_else(|| "—".to_owned());
+            let grade = |side: &Option<String>| side.clone().unwrap_or_else(|| "—".to_owned());
+            let _ = writeln!(
+                out,
+                "    {} {}: {} → {}, {} → {}",
+                change.subject_id,
+                change.subject_name,
+                total(change.total.old),
+                total(change.total.new),
+                grade(&change.grade.old),
+                grade(&change.grade.new)
+            );
+        }
+    }
     let failures = &impact.sandbox_failures;
     if failures.old + failures.new > 0 {
         let _ = writeln!(
