@@ -309,7 +309,8 @@ pub fn score_changes(old: &Evaluation, new: &Evaluation) -> Vec<ScoreChange> {
         .filter_map(|key| {
             let (old_total, old_grade) = before.get(key).cloned().map_or((None, None), |(t, g)| (Some(t), g));
             let (new_total, new_grade) = after.get(key).cloned().map_or((None, None), |(t, g)| (Some(t), g));
-            if same_value(old_total, new_total) && old_total.is_some() == new_total.is_some() && old_grade == new_grade {
+            if same_value(old_total, new_total) && old_total.is_some() == new_total.is_some() && old_grade == new_grade
+            {
                 return None;
             }
             let subject = new.prepared.subject(key.0, key.1);

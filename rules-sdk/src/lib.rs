@@ -28,6 +28,7 @@ pub mod abi;
 mod builder;
 #[cfg(feature = "dataset")]
 pub mod dataset;
+mod finding;
 pub mod log;
 mod record;
 #[cfg(feature = "testing")]
@@ -35,6 +36,7 @@ pub mod testing;
 pub mod wire;
 
 pub use builder::{FieldBuilder, ManifestBuilder, NodeBuilder};
+pub use finding::Finding;
 pub use record::UnitExt;
 pub use wire::{
     Aggregation, Comparison, FieldSpec, FieldType, GradeBand, IndicatorNode, IndicatorResult, Level, Manifest, Record,

@@ -471,35 +471,8 @@ impl School {
     }
 }
 
-/// The result of one indicator for the county.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    /// The value, if there is one.
-    pub value: Option<f64>,
-    /// The status.
-    pub status: Status,
-    /// Explanation.
-    pub note: Option<String>,
-}
-
-impl Finding {
-    /// `value` judged against `op bound`.
-    pub fn judged(value: f64, op: Comparison, bound: f64) -> Finding {
-        let status = if op.holds(value, bound) { Status::Met } else { Status::NotMet };
-        Finding { value: Some(value), status, note: None }
-    }
-
-    /// Not applicable, with the reason.
-    pub fn not_applicable(note: &str) -> Finding {
-        Finding { value: None, status: Status::NotApplicable, note: Some(note.to_owned()) }
-    }
-
-    /// The same finding with a note.
-    pub fn noted(mut self, note: impl Into<String>) -> Finding {
-        self.note = Some(note.into());
-        self
-    }
-}
+/// The result of one indicator (the SDK's finding).
+pub use rules_sdk::Finding;
 
 /// `part / whole` for a part that cannot exceed its whole; `None` when the whole is 0.
 ///

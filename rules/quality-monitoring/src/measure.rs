@@ -342,35 +342,8 @@ impl School {
     }
 }
 
-/// The result of one indicator.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    /// The value, if there is one.
-    pub value: Option<f64>,
-    /// The status.
-    pub status: Status,
-    /// Explanation.
-    pub note: Option<String>,
-}
-
-impl Outcome {
-    /// `value` judged against `op bound`.
-    pub fn judged(value: f64, op: Comparison, bound: f64) -> Outcome {
-        let status = if op.holds(value, bound) { Status::Met } else { Status::NotMet };
-        Outcome { value: Some(value), status, note: None }
-    }
-
-    /// Not applicable, with the reason.
-    pub fn not_applicable(note: &str) -> Outcome {
-        Outcome { value: None, status: Status::NotApplicable, note: Some(note.to_owned()) }
-    }
-
-    /// The same outcome with a note.
-    pub fn noted(mut self, note: impl Into<String>) -> Outcome {
-        self.note = Some(note.into());
-        self
-    }
-}
+/// The result of one indicator (the SDK's finding).
+pub use rules_sdk::Finding as Outcome;
 
 /// The figures of a group of schools (one school, or a county's schools) in one period.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
