@@ -331,7 +331,13 @@ pub fn score_changes(old: &Evaluation, new: &Evaluation) -> Vec<ScoreChange> {
 ///
 /// [`ImpactError::DifferentPacks`] when the ids differ, [`ImpactError::Data`] when the
 /// dataset does not satisfy one version.
-pub fn compare(sandbox: &Sandbox, old: &LoadedPack, new: &LoadedPack, data: &Dataset) -> Result<Impact, ImpactError> {
+pub fn compare(
+    sandbox: &Sandbox,
+    old: &LoadedPack,
+    new: &LoadedPack,
+    data: &Dataset,
+    previous: Option<&Dataset>,
+) -> Result<Impact, ImpactError> {
     if old.manifest.id != new.manifest.id {
         return Err(ImpactError::DifferentPacks {
             old: old.manifest.id.clone(),
@@ -341,11 +347,9 @@ pub fn compare(sandbox: &Sandbox, old: &LoadedPack, new: &LoadedPack, data: &Dat
         });
     }
     let run = |pack: &LoadedPack, which: &'static str| -> Result<Evaluation, ImpactError> {
-        let prepared = dataset::prepare(data, &[&pack.manifest]).map_err(|errors| ImpactError::Data {
-            which,
-            path: pack.path.clone(),
-            errors,
-        })?;
+        let options = dataset::PrepareOptions { previous, scopes: Vec::new() };
+        let prepared = dataset::prepare_with(data, &[&pack.manifest], &options)
+            .map_err(|errors| ImpactError::Data { which, path: pack.path.clone(), errors })?;
         Ok(evaluate::evaluate(sandbox, std::slice::from_ref(pack), data, prepared, RunOptions::default()))
     };
     let before = run(old, "old")?;

@@ -38,6 +38,9 @@ pub struct Args {
     /// The dataset both are evaluated on: a folder of CSV files or a `.json` file.
     #[arg(long, value_name = "DATASET")]
     data: PathBuf,
+    /// The previous period's dataset, for packs with value-added indicators.
+    #[arg(long, value_name = "DATASET")]
+    previous_data: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -54,7 +57,8 @@ pub fn diff(args: Args) -> Result<Exit, Failure> {
     let old = LoadedPack::load(&sandbox, &args.old).map_err(Failure::bad_input)?;
     let new = LoadedPack::load(&sandbox, &args.new).map_err(Failure::bad_input)?;
     let data = Dataset::load(&args.data).map_err(Failure::bad_input)?;
-    let impact = impact::compare(&sandbox, &old, &new, &data).map_err(|error| match error {
+    let previous = args.previous_data.as_deref().map(Dataset::load).transpose().map_err(Failure::bad_input)?;
+    let impact = impact::compare(&sandbox, &old, &new, &data, previous.as_ref()).map_err(|error| match error {
         ImpactError::DifferentPacks { .. } | ImpactError::Data { .. } => Failure::bad_input(error),
         _ => Failure::unexpected(error),
     })?;
