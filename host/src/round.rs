@@ -115,6 +115,21 @@ pub fn run_plan(
     previous: Option<&Path>,
     threads: Option<usize>,
 ) -> Result<(Evaluation, Round), RunError> {
+    run_plan_with_progress(plan_path, data, previous, threads, None)
+}
+
+/// [`run_plan`], telling `progress` how many units are done as they finish.
+///
+/// # Errors
+///
+/// As [`run_plan`].
+pub fn run_plan_with_progress(
+    plan_path: &Path,
+    data: &Path,
+    previous: Option<&Path>,
+    threads: Option<usize>,
+    progress: Option<evaluate::Progress>,
+) -> Result<(Evaluation, Round), RunError> {
     let plan = Plan::load(plan_path)?;
     let files = plan::read_pinned(&plan, plan_path)?;
     let sandbox = Sandbox::new(plan.limits())?;
@@ -157,6 +172,7 @@ pub fn run_plan(
     let sample = plan.sampling.as_ref().map(|sampling| plan::sample(sampling, &prepared)).unwrap_or_default();
     let options = RunOptions {
         threads,
+        progress,
         scopes,
         selection: (plan.kind == plan::RoundKind::Special).then(|| plan.indicators.clone()),
         grades: plan
@@ -214,10 +230,10 @@ fn overall(plan: &Plan, evaluation: &Evaluation) -> Vec<Overall> {
             let mut grade = grade_of(total, bands).map(|band| band.name.clone());
             for veto in &vetoes {
                 let rank = |name: &str| bands.iter().find(|band| band.name == name).map(|band| band.min);
-                if let (Some(current), Some(cap)) = (grade.as_deref().and_then(rank), rank(&veto.cap)) {
-                    if cap < current {
-                        grade = Some(veto.cap.clone());
-                    }
+                if let (Some(current), Some(cap)) = (grade.as_deref().and_then(rank), rank(&veto.cap))
+                    && cap < current
+                {
+                    grade = Some(veto.cap.clone());
                 }
             }
             Overall { level, subject, standard, bonus, total, grade, vetoes }

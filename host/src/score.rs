@@ -202,15 +202,15 @@ fn score_node(
     let weight = node.weight.unwrap_or(1.0);
     if node.level == Some(level) {
         let result = results.get(node.id.as_str())?;
-        if let Some(veto) = &node.veto {
-            if result.status == Status::NotMet {
-                vetoes.push(VetoHit {
-                    indicator: node.id.clone(),
-                    name: node.name.clone(),
-                    cap: veto.cap.clone(),
-                    reason: veto.reason.clone(),
-                });
-            }
+        if let Some(veto) = &node.veto
+            && result.status == Status::NotMet
+        {
+            vetoes.push(VetoHit {
+                indicator: node.id.clone(),
+                name: node.name.clone(),
+                cap: veto.cap.clone(),
+                reason: veto.reason.clone(),
+            });
         }
         let score = leaf_score(node.scoring.as_ref()?, result.value, result.status)?;
         return Some(ScoreNode {
@@ -358,10 +358,10 @@ pub fn score(
             let mut by_subject: BTreeMap<usize, &IndicatorResult> = BTreeMap::new();
             for outcome in outcomes.iter().filter(|o| o.pack == pack && o.level == level) {
                 let id = &prepared.subject(level, outcome.subject).id;
-                if let Ok(results) = &outcome.result {
-                    if let Some(result) = results.iter().find(|r| r.indicator == node.id && &r.subject == id) {
-                        by_subject.insert(outcome.subject, result);
-                    }
+                if let Ok(results) = &outcome.result
+                    && let Some(result) = results.iter().find(|r| r.indicator == node.id && &r.subject == id)
+                {
+                    by_subject.insert(outcome.subject, result);
                 }
             }
             for rollup in &node.rollup {

@@ -7,7 +7,7 @@ use std::process::Command;
 use dudao::plan::PlanError;
 use dudao::round::{self, RunError};
 use dudao::score::ScoreNode;
-use dudao::wire::{Level, Status};
+use dudao::wire::Level;
 
 use crate::support::{self, WatPack};
 
@@ -73,6 +73,7 @@ fn a_comprehensive_round_scores_and_grades_every_county_with_local_sections_only
     let counties = &evaluation.prepared.subjects[&Level::County];
     assert_eq!(counties.len(), 11);
     let pack_index = |id: &str| evaluation.packs.iter().position(|pack| pack.id == id).expect("pack in plan");
+    #[allow(clippy::needless_range_loop, reason = "the index is the subject index of score cards")]
     for county in 0..counties.len() {
         // Packs scored at county level have a graded card; school-supervision rolls its school
         // cards up to the county.
