@@ -15,11 +15,11 @@ mod xlsx;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use rules_sdk::wire::{Level, Status};
+use rules_sdk::wire::{Level, Manifest, Status};
 
 use crate::evaluate::Evaluation;
 use crate::plan::{self, ScopeKind};
-use crate::report::{self, format_rounded, subject_name, threshold_text};
+use crate::report::{self, format_rounded, format_value, subject_name, threshold_text};
 use crate::round::Round;
 
 pub use followup::{FollowUp, Order, PreviousRound, read_previous};
@@ -257,6 +257,32 @@ impl Report {
     }
 }
 
+/// The threshold of a result as text. When none applies by name (a school that is not split
+/// into parts, for an indicator whose thresholds differ by stage), every threshold is shown
+/// with the stage it applies to: `≥ 4.2（小学）；≥ 5.3（初中）`.
+fn threshold_for(manifest: &Manifest, indicator: &str, subject: &str) -> Option<String> {
+    threshold_text(manifest, indicator, subject).or_else(|| {
+        let node = manifest.node(indicator)?;
+        let stage = |target: &str| match target {
+            "primary" => "小学".to_owned(),
+            "junior" => "初中".to_owned(),
+            other => other.to_owned(),
+        };
+        let parts: Vec<String> = node
+            .thresholds
+            .iter()
+            .map(|threshold| {
+                let bound = format!("{} {}", threshold.op.symbol(), format_value(threshold.value));
+                match &threshold.applies_to {
+                    Some(target) => format!("{bound}（{}）", stage(target)),
+                    None => bound,
+                }
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("；"))
+    })
+}
+
 /// A value as a report shows it: rounded, with its unit.
 pub fn shown_value(value: Option<f64>) -> String {
     value.map(format_rounded).unwrap_or_else(|| "—".to_owned())
@@ -348,7 +374,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 name: node.map_or_else(|| result.indicator.clone(), |node| node.name.clone()),
                 value: result.value,
                 unit: node.and_then(|node| node.unit.clone()),
-                threshold: threshold_text(manifest, &result.indicator, &result.subject),
+                threshold: threshold_for(manifest, &result.indicator, &result.subject),
                 status: result.status,
                 note: result.note.clone().unwrap_or_default(),
                 veto: node.is_some_and(|node| node.veto.is_some()),
