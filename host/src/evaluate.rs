@@ -30,6 +30,26 @@ pub struct RunOptions {
     /// Per pack: the grade bands in force (a plan's); missing or empty entries use the
     /// manifest's.
     pub grades: Vec<Vec<GradeBand>>,
+    /// Told how many units are done after each one; it never changes the results.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: called with (units done, units in all) after each unit, from any
+/// worker thread.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl PartialEq for Progress {
+    /// Progress callbacks do not change results: any two are equal.
+    fn eq(&self, _: &Progress) -> bool {
+        true
+    }
 }
 
 impl RunOptions {
@@ -71,7 +91,7 @@ impl PackInfo {
 pub struct DatasetInfo {
     /// The path given.
     pub path: String,
-    /// `csv` or `json`.
+    /// `csv`, `json` or `xlsx`.
     pub format: &'static str,
     /// sha256 of the content (see [`Dataset::sha256`]).
     pub sha256: String,
@@ -87,6 +107,7 @@ impl DatasetInfo {
             format: match dataset.format {
                 DatasetFormat::CsvFolder => "csv",
                 DatasetFormat::Json => "json",
+                DatasetFormat::Xlsx => "xlsx",
             },
             sha256: dataset.sha256.clone(),
             records: dataset
@@ -179,6 +200,8 @@ pub fn evaluate(
             }
         }
     }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = tasks.len();
     let run = |task: &Task| {
         let level = task.spec.level;
         let bytes = crate::dataset::unit_json(&prepared, task.pack, task.spec, task.subject);
@@ -186,6 +209,10 @@ pub fn evaluate(
         let (mut result, logs) = packs[task.pack].evaluate(sandbox, level, subject_id, &bytes);
         if let (Ok(results), Some(_)) = (&mut result, &options.selection) {
             results.retain(|result| options.selects(&result.indicator));
+        }
+        if let Some(progress) = &options.progress {
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            (progress.0)(finished, total);
         }
         UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }
     };

@@ -24,6 +24,7 @@ pub mod evaluate;
 pub mod impact;
 pub mod pack;
 pub mod plan;
+pub mod publish;
 pub mod report;
 pub mod round;
 pub mod sandbox;

@@ -32,6 +32,9 @@ pub struct Plan {
     pub title: String,
     /// The period evaluated (`2026`, `2026-spring`).
     pub period: String,
+    /// The date of the round (`YYYY-MM-DD`): rectification deadlines count from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Comprehensive or special.
     pub kind: RoundKind,
     /// For a special round: the indicators it covers (exact ids, or prefixes ending in `*`).
@@ -53,6 +56,9 @@ pub struct Plan {
     /// Rectification rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rectification: Option<RectificationRules>,
+    /// Exemption from inspection (免除督导) for units that keep doing well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<ExemptionRules>,
     /// Indicators whose results are left out of public reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_public: Vec<String>,
@@ -109,6 +115,59 @@ fn school_level() -> Level {
 pub struct RectificationRules {
     /// Days after the round's report a finding must be rectified.
     pub deadline_days: u32,
+}
+
+/// Exemption rules of a round (免除督导).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExemptionRules {
+    /// How many consecutive rounds graded 优秀 overall make a unit eligible for exemption.
+    pub consecutive_excellent: u32,
+}
+
+/// Whether `text` is a calendar date written `YYYY-MM-DD`.
+pub fn is_date(text: &str) -> bool {
+    parse_date(text).is_some()
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date, or `None` when it is not a calendar date.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = &text[range];
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok()).flatten()
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month[(month - 1) as usize] {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The `YYYY-MM-DD` date of a day count since 1970-01-01.
+pub fn format_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Where a pack applies.
@@ -227,6 +286,14 @@ impl Plan {
         let mut problems = Vec::new();
         if self.packs.is_empty() {
             problems.push("the plan has no packs".to_owned());
+        }
+        if let Some(date) = &self.date
+            && !is_date(date)
+        {
+            problems.push(format!("`date` must be a calendar date written YYYY-MM-DD, not `{date}`"));
+        }
+        if self.exemption.is_some_and(|rules| rules.consecutive_excellent == 0) {
+            problems.push("`exemption.consecutive_excellent` must be at least 1".to_owned());
         }
         match self.kind {
             RoundKind::Special if self.indicators.is_empty() => {

@@ -115,6 +115,21 @@ pub fn run_plan(
     previous: Option<&Path>,
     threads: Option<usize>,
 ) -> Result<(Evaluation, Round), RunError> {
+    run_plan_with_progress(plan_path, data, previous, threads, None)
+}
+
+/// [`run_plan`], telling `progress` how many units are done as they finish.
+///
+/// # Errors
+///
+/// As [`run_plan`].
+pub fn run_plan_with_progress(
+    plan_path: &Path,
+    data: &Path,
+    previous: Option<&Path>,
+    threads: Option<usize>,
+    progress: Option<evaluate::Progress>,
+) -> Result<(Evaluation, Round), RunError> {
     let plan = Plan::load(plan_path)?;
     let files = plan::read_pinned(&plan, plan_path)?;
     let sandbox = Sandbox::new(plan.limits())?;
@@ -157,6 +172,7 @@ pub fn run_plan(
     let sample = plan.sampling.as_ref().map(|sampling| plan::sample(sampling, &prepared)).unwrap_or_default();
     let options = RunOptions {
         threads,
+        progress,
         scopes,
         selection: (plan.kind == plan::RoundKind::Special).then(|| plan.indicators.clone()),
         grades: plan

@@ -4,6 +4,7 @@ mod authoring;
 mod cli;
 mod dataset;
 mod plans;
+mod publish;
 mod quality_balance;
 mod sandbox;
 mod support;

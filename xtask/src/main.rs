@@ -110,6 +110,7 @@ fn fixtures(root: &Path) -> Result<(), String> {
         ("jiaozuo", "fixtures/jiaozuo"),
         ("jiaozuo", "fixtures/jiaozuo.json"),
         ("jiaozuo-2025", "fixtures/jiaozuo-2025"),
+        ("jiaozuo-2027", "fixtures/jiaozuo-2027"),
         ("xinxiang", "fixtures/xinxiang"),
     ] {
         status(

@@ -6,6 +6,7 @@ mod diff;
 mod inspect;
 mod new;
 mod pin;
+mod report;
 mod run;
 mod test;
 
@@ -80,6 +81,9 @@ enum Command {
     /// Build a pack crate into a WebAssembly module and check it.
     #[command(after_help = EXIT_CODES)]
     Build(build::Args),
+    /// Write the round's reports (HTML, Markdown, XLSX), rectification list and results.json.
+    #[command(after_help = EXIT_CODES)]
+    Report(report::Args),
     /// Record (or `--check`) the sha256 pins of a plan's packs.
     #[command(after_help = EXIT_CODES)]
     Pin(pin::Args),
@@ -148,6 +152,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Check(args) => check::check(args),
         Command::Run(args) => run::run(args),
         Command::Build(args) => build::build(args),
+        Command::Report(args) => report::report(args),
         Command::Pin(args) => pin::pin(args),
         Command::New(args) => new::new(args),
         Command::Test(args) => test::test(args),

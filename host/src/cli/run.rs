@@ -56,7 +56,7 @@ pub struct Args {
     limits: LimitArgs,
 }
 
-fn failure(error: RunError) -> Failure {
+pub(super) fn failure(error: RunError) -> Failure {
     match error {
         RunError::Sandbox(error) => Failure::unexpected(error),
         RunError::Data(mut errors) => {

@@ -15,6 +15,7 @@ mod csv_source;
 mod json_source;
 mod units;
 pub mod validate;
+mod xlsx_source;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -94,6 +95,8 @@ pub enum DatasetFormat {
     CsvFolder,
     /// One JSON file.
     Json,
+    /// One XLSX workbook, one sheet per table.
+    Xlsx,
 }
 
 impl DatasetFormat {
@@ -102,6 +105,7 @@ impl DatasetFormat {
         match self {
             DatasetFormat::CsvFolder => "csv",
             DatasetFormat::Json => "json",
+            DatasetFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -194,7 +198,7 @@ pub enum DatasetError {
         source: std::io::Error,
     },
     /// The path is neither a folder nor a `.json` file.
-    #[error("dataset `{}` is neither a folder of CSV files nor a `.json` file", path.display())]
+    #[error("dataset `{}` is neither a folder of CSV files, a `.json` file nor a `.xlsx` workbook", path.display())]
     UnknownFormat {
         /// The path.
         path: PathBuf,
@@ -233,6 +237,10 @@ impl Dataset {
             let bytes = std::fs::read(path).map_err(|source| DatasetError::Io { path: path.to_owned(), source })?;
             let tables = json_source::load(path, &bytes)?;
             (DatasetFormat::Json, tables, sha256_hex(&bytes))
+        } else if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("xlsx")) {
+            let bytes = std::fs::read(path).map_err(|source| DatasetError::Io { path: path.to_owned(), source })?;
+            let tables = xlsx_source::load(path, &bytes)?;
+            (DatasetFormat::Xlsx, tables, sha256_hex(&bytes))
         } else {
             return Err(DatasetError::UnknownFormat { path: path.to_owned() });
         };
