@@ -343,28 +343,31 @@ pub(super) fn rectification(
     }
 }
 
+/// Columns of the rectification list (整改清单); the workbook leaves out the matching key.
+pub const ITEM_COLUMNS: [&str; 17] = [
+    "编号",
+    "匹配键",
+    "层级",
+    "责任单位代码",
+    "责任单位",
+    "督办单位",
+    "指标包",
+    "地方",
+    "指标代码",
+    "指标名称",
+    "值",
+    "标准",
+    "说明",
+    "一票否决",
+    "发现轮次",
+    "整改期限",
+    "状态",
+];
+
 /// The rectification list as CSV (整改清单), one item per row.
 pub fn csv(report: &Report) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
-    let header = [
-        "编号",
-        "匹配键",
-        "层级",
-        "责任单位代码",
-        "责任单位",
-        "督办单位",
-        "指标包",
-        "地方",
-        "指标代码",
-        "指标名称",
-        "值",
-        "标准",
-        "说明",
-        "一票否决",
-        "发现轮次",
-        "整改期限",
-        "状态",
-    ];
+    let header = ITEM_COLUMNS;
     writer.write_record(header).expect("writing to memory cannot fail");
     for item in &report.rectification.items {
         writer

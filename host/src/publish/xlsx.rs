@@ -189,24 +189,8 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
     {
         let sheet = workbook.add_worksheet();
         sheet.set_name("整改清单")?;
-        let names = [
-            "编号",
-            "层级",
-            "责任单位代码",
-            "责任单位",
-            "督办单位",
-            "指标包",
-            "地方",
-            "指标代码",
-            "指标名称",
-            "值",
-            "标准",
-            "说明",
-            "一票否决",
-            "发现轮次",
-            "整改期限",
-            "状态",
-        ];
+        let names: Vec<&str> =
+            super::rectification::ITEM_COLUMNS.into_iter().filter(|column| *column != "匹配键").collect();
         headers(sheet, &formats, &names)?;
         let mut row = 0;
         for item in &report.rectification.items {
