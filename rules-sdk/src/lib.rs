@@ -26,13 +26,9 @@
 
 pub mod abi;
 mod builder;
-#[cfg(feature = "dataset")]
-pub mod dataset;
 mod finding;
 pub mod log;
 mod record;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod wire;
 
 pub use builder::{FieldBuilder, ManifestBuilder, NodeBuilder};

@@ -82,7 +82,7 @@ fn a_new_pack_builds_tests_and_passes_its_snapshot_as_generated() {
     let output = dudao(&["build", ".", "--quiet", "--target-dir", path(&wasm_target)], &krate);
     assert_eq!(output.status.code(), Some(0), "{}", report(&output));
     let module = krate.join("target/packs/taiji.wasm");
-    let sha = dudao::pack::sha256_hex(&std::fs::read(&module).expect("module"));
+    let sha = dudao_engine::pack::sha256_hex(&std::fs::read(&module).expect("module"));
     let stdout = text(&output.stdout);
     assert!(stdout.contains("built pack `410825-taiji` 0.1.0"), "{stdout}");
     assert!(stdout.contains(&format!("sha256 {sha}")) && stdout.contains(" bytes"), "{stdout}");
@@ -238,7 +238,7 @@ fn diff_of_a_changed_threshold_lists_exactly_the_subjects_whose_results_change()
         .iter()
         .filter(|(key, (value, status))| {
             let (new_value, new_status) = &after[*key];
-            status != new_status || !dudao::impact::same_value(*value, *new_value)
+            status != new_status || !dudao_engine::impact::same_value(*value, *new_value)
         })
         .map(|(key, _)| key.clone())
         .collect();
@@ -488,7 +488,7 @@ fn the_hand_written_wat_pack_passes_check_and_its_own_cases() {
     let root = support::root();
     let output = dudao(&["check", "rules/wat-example/pack.wat"], &root);
     assert_eq!(output.status.code(), Some(0), "{}", report(&output));
-    let sha = dudao::pack::sha256_hex(&std::fs::read(wat_pack()).expect("pack.wat"));
+    let sha = dudao_engine::pack::sha256_hex(&std::fs::read(wat_pack()).expect("pack.wat"));
     let stdout = text(&output.stdout);
     assert!(stdout.starts_with("ok: pack `wat-example` 0.1.0"), "{stdout}");
     assert!(stdout.contains(&format!("sha256 {sha}")), "the digest is the text file's: {stdout}");
@@ -502,19 +502,19 @@ fn the_hand_written_wat_pack_passes_check_and_its_own_cases() {
 
 #[test]
 fn the_wat_pack_refuses_a_unit_it_cannot_read_instead_of_trapping() {
-    let sandbox = dudao::sandbox::Sandbox::new(Default::default()).expect("sandbox");
-    let pack = dudao::pack::LoadedPack::load(&sandbox, &wat_pack()).expect("loads");
-    let (result, _) = pack.evaluate(&sandbox, dudao::wire::Level::School, "S1", br#"{"level":"school"}"#);
+    let sandbox = dudao_engine::sandbox::Sandbox::new(Default::default()).expect("sandbox");
+    let pack = dudao_engine::pack::LoadedPack::load(&sandbox, &wat_pack()).expect("loads");
+    let (result, _) = pack.evaluate(&sandbox, rules_sdk::wire::Level::School, "S1", br#"{"level":"school"}"#);
     match result {
-        Err(dudao::sandbox::EvalError::Refused { message }) => {
+        Err(dudao_engine::sandbox::EvalError::Refused { message }) => {
             assert!(message.contains("cannot read the subject id"), "{message}");
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
     // A count too long for the pack's arithmetic is refused too.
     let unit = br#"{"level":"school","subject":{"id":"S1","name":"x","primary_students":1234567890123456,"junior_students":0,"backbone_teachers":1},"members":{}}"#;
-    let (result, _) = pack.evaluate(&sandbox, dudao::wire::Level::School, "S1", unit);
-    assert!(matches!(result, Err(dudao::sandbox::EvalError::Refused { .. })), "{result:?}");
+    let (result, _) = pack.evaluate(&sandbox, rules_sdk::wire::Level::School, "S1", unit);
+    assert!(matches!(result, Err(dudao_engine::sandbox::EvalError::Refused { .. })), "{result:?}");
 }
 
 #[test]
@@ -564,7 +564,7 @@ fn manifest_changes_name_versions_units_indicators_weights_thresholds_and_fields
                 .child(NodeBuilder::indicator("p.county", "新增", Level::County)),
         )
         .build();
-    let changes = dudao::impact::manifest_changes(&old, &new);
+    let changes = dudao_engine::impact::manifest_changes(&old, &new);
     let record = serde_json::to_value(&changes).expect("JSON");
     assert_eq!(record["version"], serde_json::json!({"old": "1.0.0", "new": "1.1.0"}));
     assert!(record["title"].is_null());
@@ -583,5 +583,5 @@ fn manifest_changes_name_versions_units_indicators_weights_thresholds_and_fields
     // A new upper bound: an addition.
     assert_eq!(kept["changes"][3]["op"], "<=");
     assert!(kept["changes"][3]["old"].is_null());
-    assert_eq!(dudao::impact::manifest_changes(&new, &new), dudao::impact::ManifestChanges::default());
+    assert_eq!(dudao_engine::impact::manifest_changes(&new, &new), dudao_engine::impact::ManifestChanges::default());
 }

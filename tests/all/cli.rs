@@ -61,7 +61,7 @@ fn run_writes_csv_and_json_files_atomically() {
     assert_eq!(output.status.code(), Some(0));
     let record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("written")).expect("JSON");
-    let sha = dudao::pack::sha256_hex(&std::fs::read(&pack).expect("pack"));
+    let sha = dudao_engine::pack::sha256_hex(&std::fs::read(&pack).expect("pack"));
     assert_eq!(record["packs"][0]["sha256"], serde_json::json!(sha));
     assert_eq!(record["packs"][0]["id"], "quality-balance");
     assert_eq!(record["dataset"]["sha256"].as_str().map(str::len), Some(64));
@@ -162,4 +162,23 @@ fn inspect_shows_the_indicator_tree_with_threshold_sources() {
     let output = dudao(&["inspect", path(&pack), "--format", "json"]);
     let record: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(record["manifest"]["id"], "quality-balance");
+}
+
+/// Regression: a limit given on the command line was ignored with `--plan`.
+#[test]
+fn a_plan_run_with_too_little_fuel_reports_out_of_fuel() {
+    let _ = support::quality_balance();
+    for krate in ["rules/government-duty", "rules/school-supervision", "rules/quality-monitoring"] {
+        support::pack_path(krate);
+    }
+    support::pack_path("rules/local/wenxian-taiji");
+    support::pack_path("rules/local/xiuwu-afterschool");
+    let plan = "fixtures/plans/jiaozuo-2026.toml";
+    let output = dudao(&["run", "--plan", plan, "--data", "fixtures/jiaozuo", "--format", "csv", "--fuel", "20000"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ran out of fuel after 20000 units"), "{stderr}");
+
+    let output = dudao(&["run", "--plan", plan, "--data", "fixtures/jiaozuo", "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }

@@ -1,7 +1,7 @@
 //! Data validation: every class of bad input is named by file, row, column and value, all
 //! problems are reported together, and nothing is evaluated.
 
-use dudao::dataset::{self, DataError, Dataset, DatasetError};
+use dudao_dataset::{self as dataset, DataError, Dataset, DatasetError};
 
 use crate::support;
 
@@ -139,7 +139,7 @@ fn extra_columns_pass_through_only_to_packs_that_declare_them() {
     let data = Dataset::load(dir.path()).expect("loads");
     let manifest = quality_balance::manifest();
     let prepared = dataset::prepare(&data, &[&manifest]).expect("valid");
-    let record = &prepared.packs[0].records[&dudao::wire::Level::School][0];
+    let record = &prepared.packs[0].records[&rules_sdk::wire::Level::School][0];
     assert!(!record.contains_key("taiji_classes"), "undeclared columns are not passed to a pack");
     assert_eq!(record["qualified_teachers"], serde_json::json!(25));
     assert_eq!(record["teaching_area_m2"], serde_json::json!(2500.0));

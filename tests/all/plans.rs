@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dudao::plan::PlanError;
-use dudao::round::{self, RunError};
-use dudao::score::ScoreNode;
-use dudao::wire::Level;
+use dudao_engine::plan::PlanError;
+use dudao_engine::round::{self, RunError};
+use dudao_engine::score::ScoreNode;
+use rules_sdk::wire::Level;
 
 use crate::support::{self, WatPack};
 
@@ -29,7 +29,7 @@ fn comprehensive() -> PathBuf {
 
 /// One `[[packs]]` entry pinned to the file's current digest.
 fn entry(path: &Path, scope: &str, extra: &str) -> String {
-    let sha = dudao::pack::sha256_hex(&std::fs::read(path).expect("pack"));
+    let sha = dudao_engine::pack::sha256_hex(&std::fs::read(path).expect("pack"));
     format!("\n[[packs]]\npath = {:?}\nsha256 = \"{sha}\"\nscope = \"{scope}\"\n{extra}\n", path.display().to_string())
 }
 
@@ -40,7 +40,7 @@ fn write_plan(dir: &Path, packs: &str) -> PathBuf {
     path
 }
 
-fn layering_error(result: Result<(dudao::evaluate::Evaluation, round::Round), RunError>) -> String {
+fn layering_error(result: Result<(dudao_engine::evaluate::Evaluation, round::Round), RunError>) -> String {
     match result {
         Err(RunError::Plan(error @ PlanError::Layering { .. })) => error.to_string(),
         Err(other) => panic!("expected a layering error, got: {other}"),
@@ -68,7 +68,8 @@ fn the_committed_fixture_plans_pin_the_packs_built_from_this_tree() {
 #[test]
 fn a_comprehensive_round_scores_and_grades_every_county_with_local_sections_only_where_they_belong() {
     let (evaluation, round) =
-        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), None, None).unwrap_or_else(|e| panic!("{e}"));
+        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), &round::RunSettings::default())
+            .unwrap_or_else(|e| panic!("{e}"));
     assert!(evaluation.failures().is_empty(), "{:?}", evaluation.failures());
     let counties = &evaluation.prepared.subjects[&Level::County];
     assert_eq!(counties.len(), 11);
@@ -123,7 +124,7 @@ fn a_comprehensive_round_scores_and_grades_every_county_with_local_sections_only
 }
 
 /// Recomputes a node's score from its children and checks leaves against the results.
-fn check_trace(node: &ScoreNode, results: &[&dudao::wire::IndicatorResult]) {
+fn check_trace(node: &ScoreNode, results: &[&rules_sdk::wire::IndicatorResult]) {
     if node.children.is_empty() {
         let result = results.iter().find(|result| result.indicator == node.id).expect("a leaf has its result");
         assert_eq!(node.value, result.value, "{}", node.id);
@@ -141,7 +142,8 @@ fn check_trace(node: &ScoreNode, results: &[&dudao::wire::IndicatorResult]) {
 #[test]
 fn every_score_is_traceable_to_the_leaf_results_that_made_it() {
     let (evaluation, _) =
-        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), None, None).unwrap_or_else(|e| panic!("{e}"));
+        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), &round::RunSettings::default())
+            .unwrap_or_else(|e| panic!("{e}"));
     assert!(evaluation.scores.cards.len() > 300);
     for card in &evaluation.scores.cards {
         let subject = &evaluation.prepared.subject(card.level, card.subject).id;
@@ -164,9 +166,13 @@ fn every_score_is_traceable_to_the_leaf_results_that_made_it() {
 fn a_special_round_covers_only_its_indicators_and_the_selection_is_reproducible() {
     build_all();
     let plan = support::root().join("fixtures/plans/jiaozuo-2026-special.toml");
-    let (evaluation, round) =
-        round::run_plan(&plan, &support::fixture("jiaozuo"), None, Some(1)).unwrap_or_else(|e| panic!("{e}"));
-    let selected = |id: &str| round.plan.indicators.iter().any(|pattern| dudao::plan::matches(pattern, id));
+    let (evaluation, round) = round::run_plan(
+        &plan,
+        &support::fixture("jiaozuo"),
+        &round::RunSettings { threads: Some(1), ..Default::default() },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let selected = |id: &str| round.plan.indicators.iter().any(|pattern| dudao_engine::scope::matches(pattern, id));
     let mut seen = 0;
     for outcome in &evaluation.outcomes {
         for result in outcome.result.as_ref().expect("ok") {
@@ -177,18 +183,26 @@ fn a_special_round_covers_only_its_indicators_and_the_selection_is_reproducible(
     assert!(seen > 100);
     // Two schools per county, the same on every run and thread count.
     assert!(round.sample.iter().all(|group| group.selected.len() == 2.min(group.population)));
-    let (_, again) = round::run_plan(&plan, &support::fixture("jiaozuo"), None, Some(2)).expect("runs");
+    let (_, again) = round::run_plan(
+        &plan,
+        &support::fixture("jiaozuo"),
+        &round::RunSettings { threads: Some(2), ..Default::default() },
+    )
+    .expect("runs");
     assert_eq!(round.sample, again.sample);
     let csv = |threads| {
-        let (evaluation, round) = round::run_plan(&plan, &support::fixture("jiaozuo"), None, threads).expect("runs");
-        (dudao::report::csv(&evaluation), dudao::report::json(&evaluation, Some(&round)))
+        let (evaluation, round) =
+            round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings { threads, ..Default::default() })
+                .expect("runs");
+        (dudao_publish::results::csv(&evaluation), dudao_publish::results::json(&evaluation, Some(&round)))
     };
     assert_eq!(csv(Some(1)), csv(Some(2)));
 }
 
 #[test]
 fn sampling_depends_on_the_seed_and_takes_the_fraction_rounded_up() {
-    let (_, round) = round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), None, None).expect("runs");
+    let (_, round) =
+        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), &round::RunSettings::default()).expect("runs");
     for group in &round.sample {
         assert_eq!(group.selected.len(), (group.population as f64 * 0.1).ceil() as usize);
     }
@@ -201,8 +215,8 @@ fn sampling_depends_on_the_seed_and_takes_the_fraction_rounded_up() {
     );
     let other = dir.path().join("plan.toml");
     std::fs::write(&other, text).expect("plan");
-    let (_, reseeded) =
-        round::run_plan(&other, &support::fixture("jiaozuo"), None, None).unwrap_or_else(|e| panic!("{e}"));
+    let (_, reseeded) = round::run_plan(&other, &support::fixture("jiaozuo"), &round::RunSettings::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(round.sample, reseeded.sample);
 }
 
@@ -219,7 +233,7 @@ fn a_tampered_pack_file_is_refused_before_anything_runs() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0x01;
     std::fs::write(&copy, &bytes).expect("tamper");
-    match round::run_plan(&plan, &support::fixture("jiaozuo"), None, None) {
+    match round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings::default()) {
         Err(RunError::Plan(PlanError::PinMismatch { pack, expected, found, .. })) => {
             assert_eq!(pack, copy);
             assert_ne!(expected, found);
@@ -227,7 +241,9 @@ fn a_tampered_pack_file_is_refused_before_anything_runs() {
         Err(other) => panic!("expected a pin mismatch, got {other}"),
         Ok(_) => panic!("a tampered pack ran"),
     }
-    let message = round::run_plan(&plan, &support::fixture("jiaozuo"), None, None).expect_err("refused").to_string();
+    let message = round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings::default())
+        .expect_err("refused")
+        .to_string();
     assert!(message.contains("does not match its pin") && message.contains("quality-balance.wasm"), "{message}");
 }
 
@@ -255,7 +271,7 @@ fn a_local_pack_may_not_define_a_standard_id() {
     let local = local_wat(dir.path(), "local.wasm", &local_manifest("qb.school.resource_standard", false));
     let packs = entry(&support::quality_balance(), "standard", "") + &entry(&local, "local", "county = \"410825\"");
     let plan = write_plan(dir.path(), &packs);
-    let message = layering_error(round::run_plan(&plan, &support::fixture("jiaozuo"), None, None));
+    let message = layering_error(round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings::default()));
     assert!(message.contains("pack `410825-extra` breaks the plan's layering rules"), "{message}");
     assert!(
         message.contains("defines `qb.school.resource_standard`, an id of the standard pack `quality-balance`"),
@@ -268,7 +284,7 @@ fn a_local_pack_must_namespace_its_ids_and_may_not_veto() {
     let dir = tempfile::tempdir().expect("folder");
     let local = local_wat(dir.path(), "local.wasm", &local_manifest("taiji.rate", true));
     let plan = write_plan(dir.path(), &entry(&local, "local", "county = \"410825\""));
-    let message = layering_error(round::run_plan(&plan, &support::fixture("jiaozuo"), None, None));
+    let message = layering_error(round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings::default()));
     assert!(message.contains("`taiji.rate` must be namespaced by the county: `410825.…`"), "{message}");
     assert!(message.contains("declares a veto; only standard packs may veto"), "{message}");
 }
@@ -282,12 +298,13 @@ fn a_local_pack_may_not_read_other_counties() {
         .replace(r#""level":"school"}]"#, r#""level":"city"}]"#);
     let local = local_wat(dir.path(), "local.wasm", &manifest);
     let plan = write_plan(dir.path(), &entry(&local, "local", "county = \"410825\""));
-    let message = layering_error(round::run_plan(&plan, &support::fixture("jiaozuo"), None, None));
+    let message = layering_error(round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings::default()));
     assert!(message.contains("evaluates city units, which would show it data outside county `410825`"), "{message}");
 
     // And a well-behaved local pack receives only its county's schools (the rest of the
     // dataset is not even validated for it).
-    let (evaluation, _) = round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), None, None).expect("runs");
+    let (evaluation, _) =
+        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), &round::RunSettings::default()).expect("runs");
     let taiji = evaluation.packs.iter().position(|pack| pack.id == "410825-taiji").expect("in plan");
     let schools: Vec<&str> = evaluation
         .outcomes
@@ -307,8 +324,7 @@ fn a_plan_setting_an_undeclared_parameter_is_refused() {
     let message = layering_error(round::run_plan(
         &plan,
         &support::fixture("jiaozuo"),
-        Some(&support::fixture("jiaozuo-2025")),
-        None,
+        &round::RunSettings { previous_data: Some(support::fixture("jiaozuo-2025")), ..Default::default() },
     ));
     assert!(message.contains("sets parameter `large_school_studnets`, which the pack does not declare"), "{message}");
 }
@@ -323,9 +339,9 @@ fn a_plan_parameter_changes_what_the_pack_computes() {
             dir.path(),
             &entry(&gd, "standard", &format!("[packs.params]\nlarge_school_students = {students}")),
         );
-        let (evaluation, _) =
-            round::run_plan(&plan, &support::fixture("jiaozuo"), None, None).unwrap_or_else(|e| panic!("{e}"));
-        dudao::report::rows(&evaluation)
+        let (evaluation, _) = round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        dudao_publish::results::rows(&evaluation)
             .into_iter()
             .filter(|row| row.indicator_id == "gd.leadership.inspector_staffing")
             .map(|row| (row.subject_id, row.value))
@@ -381,4 +397,27 @@ fn local_packs_are_added_changed_and_removed_without_rebuilding_the_host() {
     // Remove: drop it from the plan.
     let removed = dudao(&write_plan(dir.path(), &standard));
     assert_eq!(removed, without);
+}
+
+/// Regression: `--fuel`, `--memory-mib` and `--timeout-ms` were silently ignored with a plan.
+#[test]
+fn limits_given_for_a_run_apply_to_a_plan_and_replace_its_own() {
+    build_all();
+    let dir = tempfile::tempdir().expect("folder");
+    let qb = support::pack_path("rules/quality-balance");
+    // The plan itself allows far too little fuel for the pack even to describe itself.
+    let plan = write_plan(dir.path(), &format!("[limits]\nfuel = 20000\n{}", entry(&qb, "standard", "")));
+    let data = support::fixture("jiaozuo");
+    let refused =
+        round::run_plan(&plan, &data, &round::RunSettings::default()).expect_err("the plan's fuel is too small");
+    assert!(refused.to_string().contains("ran out of fuel after 20000 units"), "{refused}");
+
+    // Given for the run, the default budget replaces the plan's: every county evaluates.
+    let settings = round::RunSettings {
+        limits: dudao_engine::sandbox::LimitOverrides { fuel: Some(2_000_000_000), ..Default::default() },
+        ..Default::default()
+    };
+    let (evaluation, _) = round::run_plan(&plan, &data, &settings).unwrap_or_else(|e| panic!("{e}"));
+    assert!(evaluation.failures().is_empty(), "{:?}", evaluation.failures());
+    assert_eq!(evaluation.prepared.subjects[&Level::County].len(), 11);
 }

@@ -107,13 +107,13 @@ fn not_met_keys(results: &serde_json::Value) -> BTreeSet<String> {
 }
 
 fn rounded(value: f64) -> String {
-    dudao::report::format_rounded(value)
+    dudao_publish::text::format_rounded(value)
 }
 
 #[test]
 fn report_writes_every_file_and_the_rectification_section() {
     let dir = round_2026();
-    for name in dudao::publish::FILES {
+    for name in dudao_publish::report::FILES {
         let bytes = std::fs::read(dir.join(name)).expect(name);
         assert!(bytes.len() > 500, "{name} is only {} bytes", bytes.len());
     }
@@ -144,7 +144,7 @@ fn report_writes_every_file_and_the_rectification_section() {
     // Same inputs, same bytes.
     let again = out_dir("2026-again");
     report("fixtures/plans/jiaozuo-2026.toml", "fixtures/jiaozuo", &again, &[]);
-    for name in dudao::publish::FILES {
+    for name in dudao_publish::report::FILES {
         assert!(std::fs::read(dir.join(name)).ok() == std::fs::read(again.join(name)).ok(), "{name} differs");
     }
 }
@@ -466,7 +466,7 @@ fn an_xlsx_dataset_gives_the_same_results_as_the_csv_folder() {
         let json = dudao(&["run", "--plan", plan, "--data", &book, "--format", "json"]);
         let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
         assert_eq!(json["dataset"]["format"], "xlsx");
-        let digest = dudao::pack::sha256_hex(&std::fs::read(&book).expect("book"));
+        let digest = dudao_engine::pack::sha256_hex(&std::fs::read(&book).expect("book"));
         assert_eq!(json["dataset"]["sha256"], digest.as_str(), "the dataset digest is the file's");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use dudao::wire::Status;
+use rules_sdk::wire::Status;
 
 use crate::support;
 
@@ -15,7 +15,7 @@ fn fixture_results_match_the_reviewed_snapshots() {
         let evaluation = support::evaluate(&[&pack], data);
         assert!(evaluation.failures().is_empty());
         // The county lines first (what an inspector reads), then every school part.
-        let csv = dudao::report::csv(&evaluation);
+        let csv = dudao_publish::results::csv(&evaluation);
         let (header, body) = csv.split_once('\n').expect("header");
         let county: Vec<&str> = body.lines().filter(|line| line.contains(",county,")).collect();
         insta::assert_snapshot!("county", format!("{header}\n{}", county.join("\n")));
@@ -162,7 +162,7 @@ fn check_against_reference(dataset: &str) {
     let schools = std::fs::read_to_string(data.join("schools.csv")).expect("fixture");
     let expected = reference::results(&schools, &reference::KEYS);
     let evaluation = support::evaluate(&[&support::quality_balance()], &data);
-    let rows = dudao::report::rows(&evaluation);
+    let rows = dudao_publish::results::rows(&evaluation);
     let mut actual: HashMap<(String, String), (Option<f64>, Status)> = HashMap::new();
     for row in rows {
         actual.insert((row.subject_id.clone(), row.indicator_id.to_owned()), (row.value, row.status));
@@ -205,7 +205,7 @@ fn output_is_byte_identical_on_any_thread_count() {
         .into_iter()
         .map(|threads| {
             let evaluation = support::evaluate_with(Default::default(), &[&pack], &data, Some(threads));
-            (dudao::report::csv(&evaluation), dudao::report::json(&evaluation, None))
+            (dudao_publish::results::csv(&evaluation), dudao_publish::results::json(&evaluation, None))
         })
         .collect();
     assert!(runs.windows(2).all(|pair| pair[0] == pair[1]));
@@ -216,13 +216,13 @@ fn a_json_dataset_gives_the_same_results_as_the_csv_folder() {
     let pack = support::quality_balance();
     let from_csv = support::evaluate(&[&pack], &support::fixture("jiaozuo"));
     let from_json = support::evaluate(&[&pack], &support::fixture("jiaozuo.json"));
-    assert_eq!(dudao::report::csv(&from_csv), dudao::report::csv(&from_json));
+    assert_eq!(dudao_publish::results::csv(&from_csv), dudao_publish::results::csv(&from_json));
 }
 
 #[test]
 fn the_fixture_edge_schools_sit_exactly_on_the_thresholds() {
     let evaluation = support::evaluate(&[&support::quality_balance()], &support::fixture("jiaozuo"));
-    let rows = dudao::report::rows(&evaluation);
+    let rows = dudao_publish::results::rows(&evaluation);
     let find = |name: &str, indicator: &str| {
         rows.iter()
             .find(|row| row.subject_name == name && row.indicator_id == indicator)
@@ -242,8 +242,8 @@ fn the_fixture_edge_schools_sit_exactly_on_the_thresholds() {
 #[test]
 fn every_county_level_unit_of_jiaozuo_is_evaluated_and_some_pass_and_some_fail() {
     let evaluation = support::evaluate(&[&support::quality_balance()], &support::fixture("jiaozuo"));
-    let rows = dudao::report::rows(&evaluation);
-    let counties = &evaluation.prepared.subjects[&dudao::wire::Level::County];
+    let rows = dudao_publish::results::rows(&evaluation);
+    let counties = &evaluation.prepared.subjects[&rules_sdk::wire::Level::County];
     assert_eq!(counties.len(), 11);
     let mut passing = 0;
     for county in counties {

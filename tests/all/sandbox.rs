@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use dudao::abi::Violation;
-use dudao::pack::{LoadedPack, PackError};
-use dudao::sandbox::{EvalError, Limits, Sandbox};
-use dudao::wire::Status;
+use dudao_engine::abi::Violation;
+use dudao_engine::pack::{LoadedPack, PackError};
+use dudao_engine::sandbox::{EvalError, Limits, Sandbox};
+use rules_sdk::wire::Status;
 
 use crate::support::{self, WatPack};
 
@@ -14,9 +14,9 @@ fn tight() -> Limits {
 }
 
 fn outcome_of<'a>(
-    evaluation: &'a dudao::evaluate::Evaluation,
+    evaluation: &'a dudao_engine::evaluate::Evaluation,
     id: &str,
-) -> &'a Result<Vec<dudao::wire::IndicatorResult>, EvalError> {
+) -> &'a Result<Vec<rules_sdk::wire::IndicatorResult>, EvalError> {
     let outcome = evaluation
         .outcomes
         .iter()
@@ -81,7 +81,7 @@ fn every_hostile_subject_gets_its_named_error_and_the_others_finish() {
     let loop_failure = failures.iter().find(|failure| failure.subject == "loop1").expect("listed").to_string();
     assert!(loop_failure.starts_with("pack `hostile` on school `loop1`: ran out of fuel"), "{loop_failure}");
     // And the CSV has one `error` row per failed subject with the message.
-    let csv = dudao::report::csv(&evaluation);
+    let csv = dudao_publish::results::csv(&evaluation);
     assert!(
         csv.contains("hostile,panic1,,,error,school,学校panic1,panicked: deliberate panic for school panic1"),
         "{csv}"
@@ -103,7 +103,7 @@ fn the_host_is_reusable_after_failures() {
     let data = support::schools_dataset(&[("panic1", 1), ("ok1", 3), ("bomb1", 1), ("ok2", 4)]);
     let first = support::evaluate_with(tight(), &[&support::hostile()], data.path(), Some(1));
     let second = support::evaluate_with(tight(), &[&support::hostile()], data.path(), Some(2));
-    assert_eq!(dudao::report::csv(&first), dudao::report::csv(&second));
+    assert_eq!(dudao_publish::results::csv(&first), dudao_publish::results::csv(&second));
     assert!(outcome_of(&second, "ok2").is_ok());
 }
 

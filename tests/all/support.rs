@@ -4,14 +4,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use dudao::dataset::{self, Dataset};
-use dudao::evaluate::{self, Evaluation, RunOptions};
-use dudao::pack::LoadedPack;
-use dudao::sandbox::{Limits, Sandbox};
+use dudao_dataset::{self as dataset, Dataset};
+use dudao_engine::evaluate::{self, Evaluation, RunOptions};
+use dudao_engine::pack::LoadedPack;
+use dudao_engine::sandbox::{Limits, Sandbox};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("host is inside the workspace").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("host/cli is inside the workspace")
 }
 
 /// Builds a pack crate of the workspace (once per test run) and returns its module's path.
@@ -24,7 +24,7 @@ pub fn pack_path(crate_dir: &str) -> PathBuf {
         return path.clone();
     }
     let root = root();
-    let pack = dudao::build::build_pack(
+    let pack = dudao_authoring::build::build_pack(
         &root.join(crate_dir),
         &root.join("target/packs"),
         Some(&root.join("target/wasm")),

@@ -5,7 +5,6 @@ use government_duty::GovernmentDuty;
 
 #[test]
 fn jiaozuo_results_match_the_reviewed_snapshot() {
-    let results =
-        rules_sdk::testing::run::<GovernmentDuty>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/jiaozuo"));
+    let results = rules_testing::run::<GovernmentDuty>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/jiaozuo"));
     insta::assert_yaml_snapshot!("jiaozuo", results);
 }

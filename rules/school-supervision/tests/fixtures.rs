@@ -6,6 +6,6 @@ use school_supervision::SchoolSupervision;
 #[test]
 fn jiaozuo_results_match_the_reviewed_snapshot() {
     let results =
-        rules_sdk::testing::run::<SchoolSupervision>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/jiaozuo"));
+        rules_testing::run::<SchoolSupervision>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/jiaozuo"));
     insta::assert_yaml_snapshot!("jiaozuo", results);
 }

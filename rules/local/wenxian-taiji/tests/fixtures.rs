@@ -6,8 +6,7 @@ use wenxian_taiji::{COUNTY, WenxianTaiji};
 
 #[test]
 fn jiaozuo_results_match_the_reviewed_snapshot() {
-    let results =
-        rules_sdk::testing::run::<WenxianTaiji>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fixtures/jiaozuo"));
+    let results = rules_testing::run::<WenxianTaiji>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fixtures/jiaozuo"));
     assert!(results.iter().all(|row| row.subject.starts_with(COUNTY)), "only 温县 is evaluated");
     insta::assert_yaml_snapshot!("jiaozuo", results);
 }

@@ -7,7 +7,7 @@ use xiuwu_afterschool::{COUNTY, XiuwuAfterschool};
 #[test]
 fn jiaozuo_results_match_the_reviewed_snapshot() {
     let results =
-        rules_sdk::testing::run::<XiuwuAfterschool>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fixtures/jiaozuo"));
+        rules_testing::run::<XiuwuAfterschool>(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fixtures/jiaozuo"));
     assert!(results.iter().all(|row| row.subject.starts_with(COUNTY)), "only 修武县 is evaluated");
     insta::assert_yaml_snapshot!("jiaozuo", results);
 }

@@ -1,0 +1,49 @@
+//! `dudao build [PATH]`: compiles a pack crate for wasm32, checks the module, and says where
+//! it landed.
+
+use std::path::PathBuf;
+
+use dudao_authoring::build::build_pack;
+use dudao_engine::pack::LoadedPack;
+use dudao_engine::sandbox::Sandbox;
+
+use super::{Exit, Failure, LimitArgs, emit};
+
+/// Arguments of `dudao build`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pack crate folder (with its Cargo.toml).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Where to put the module (default: `<PATH>/target/packs`).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Cargo's build directory (default: `<PATH>/target/wasm`).
+    #[arg(long, value_name = "DIR")]
+    target_dir: Option<PathBuf>,
+    /// Hide cargo's progress lines.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Builds, checks and reports the module.
+pub fn build(args: Args) -> Result<Exit, Failure> {
+    let out_dir = args.out_dir.clone().unwrap_or_else(|| args.path.join("target").join("packs"));
+    let built = build_pack(&args.path, &out_dir, args.target_dir.as_deref(), args.quiet).map_err(Failure::bad_input)?;
+    let sandbox = Sandbox::new(args.limits.limits()).map_err(Failure::unexpected)?;
+    let pack = LoadedPack::load(&sandbox, &built.path).map_err(Failure::bad_input)?;
+    emit(
+        None,
+        &format!(
+            "built pack `{}` {} → {}\n  {} bytes, sha256 {}\n",
+            pack.manifest.id,
+            pack.manifest.version,
+            built.path.display(),
+            pack.size,
+            pack.sha256
+        ),
+    )?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,80 @@
+//! `dudao diff --old A.wasm --new B.wasm --data DATASET`: the impact of a rule change.
+
+use std::path::PathBuf;
+
+use dudao_dataset::Dataset;
+use dudao_engine::impact::{self, ImpactError};
+use dudao_engine::pack::LoadedPack;
+use dudao_engine::sandbox::Sandbox;
+use dudao_publish::impact as render;
+
+use super::{Exit, Failure, LimitArgs, emit};
+
+/// Exit statuses of `dudao diff`, like those of `diff`.
+pub const EXIT_CODES: &str = "Exit status:
+  0  nothing changed: same manifest, same values and statuses for every subject
+  1  something changed (or an unexpected failure, such as an unwritable output file)
+  2  bad usage, bad data, an unusable pack, or two different packs; nothing was compared";
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A readable report: manifest changes, then each changed indicator with its subjects.
+    Table,
+    /// Everything, for tools.
+    Json,
+    /// One row per changed (indicator, subject), full precision; no manifest changes.
+    Csv,
+}
+
+/// Arguments of `dudao diff`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pack as it is now (for example the accepted module).
+    #[arg(long, value_name = "A.wasm")]
+    old: PathBuf,
+    /// The changed pack (same pack id).
+    #[arg(long, value_name = "B.wasm")]
+    new: PathBuf,
+    /// The dataset both are evaluated on: a folder of CSV files or a `.json` file.
+    #[arg(long, value_name = "DATASET")]
+    data: PathBuf,
+    /// The previous period's dataset, for packs with value-added indicators.
+    #[arg(long, value_name = "DATASET")]
+    previous_data: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Evaluates the dataset with both packs and reports what changed.
+pub fn diff(args: Args) -> Result<Exit, Failure> {
+    let sandbox = Sandbox::new(args.limits.limits()).map_err(Failure::unexpected)?;
+    let old = LoadedPack::load(&sandbox, &args.old).map_err(Failure::bad_input)?;
+    let new = LoadedPack::load(&sandbox, &args.new).map_err(Failure::bad_input)?;
+    let data = Dataset::load(&args.data).map_err(Failure::bad_input)?;
+    let previous = args.previous_data.as_deref().map(Dataset::load).transpose().map_err(Failure::bad_input)?;
+    let impact = impact::compare(&sandbox, &old, &new, &data, previous.as_ref()).map_err(|error| match error {
+        ImpactError::DifferentPacks { .. } | ImpactError::Data { .. } => Failure::bad_input(error),
+        _ => Failure::unexpected(error),
+    })?;
+    let text = match args.format {
+        Format::Table => render::table(&impact),
+        Format::Json => render::json(&impact),
+        Format::Csv => render::csv(&impact),
+    };
+    emit(args.output.as_ref(), &text)?;
+    let failures = &impact.sandbox_failures;
+    if failures.old + failures.new > 0 && (args.format != Format::Table || args.output.is_some()) {
+        eprintln!(
+            "warning: subjects failed in the sandbox: {} with the old pack, {} with the new one",
+            failures.old, failures.new
+        );
+    }
+    Ok(if impact.changed { Exit::Failure } else { Exit::Success })
+}

@@ -1,0 +1,116 @@
+//! What commands that run packs take, resolved in one place: the sandbox limits given on the
+//! command line, and for `run` and `report` the packs or plan, the dataset, the previous
+//! period and the worker threads.
+
+use std::path::PathBuf;
+
+use dudao_engine::evaluate::{Evaluation, Progress};
+use dudao_engine::round::{self, Round, RunSettings};
+use dudao_engine::sandbox::{LimitOverrides, Limits};
+
+use crate::Failure;
+
+/// Sandbox budgets, shared by every command that runs a pack. A limit given here applies to
+/// every run, a plan's included (it replaces the plan's `[limits]`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Fuel per evaluation (about one unit per WebAssembly instruction) [default: 2000000000,
+    /// or the plan's].
+    #[arg(long, value_name = "UNITS")]
+    fuel: Option<u64>,
+    /// Memory cap per pack instance, in MiB [default: 256, or the plan's].
+    #[arg(long, value_name = "MIB")]
+    memory_mib: Option<usize>,
+    /// Wall-clock deadline per evaluation, in milliseconds [default: 10000, or the plan's].
+    #[arg(long, value_name = "MS")]
+    timeout_ms: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The limits given, as overrides.
+    pub fn overrides(&self) -> LimitOverrides {
+        LimitOverrides { fuel: self.fuel, memory_mib: self.memory_mib, timeout_ms: self.timeout_ms }
+    }
+
+    /// The default limits with those given applied.
+    pub fn limits(&self) -> Limits {
+        self.overrides().apply(Limits::default())
+    }
+}
+
+/// What a run evaluates: pack files or a plan, over a dataset.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["packs", "plan"])))]
+pub struct RunArgs {
+    /// A pack module (`.wasm` or `.wat`); repeat for several packs.
+    #[arg(long = "pack", value_name = "PACK.wasm")]
+    packs: Vec<PathBuf>,
+    /// An evaluation plan (TOML): packs with sha256 pins, scopes, parameters, grades, sampling.
+    #[arg(long, value_name = "PLAN.toml", conflicts_with = "packs")]
+    plan: Option<PathBuf>,
+    /// The dataset: a folder of CSV files (counties.csv, schools.csv, …), a `.json` file or a
+    /// `.xlsx` workbook.
+    #[arg(long, value_name = "DATASET")]
+    pub data: PathBuf,
+    /// The previous period's dataset, for value-added indicators (overrides the plan's).
+    #[arg(long, value_name = "DATASET")]
+    previous_data: Option<PathBuf>,
+    /// Worker threads (default: one per core). Results are identical for any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl RunArgs {
+    /// Whether a plan was given.
+    pub fn has_plan(&self) -> bool {
+        self.plan.is_some()
+    }
+
+    /// Loads, validates and evaluates; a plan's round-level results come with it.
+    pub fn evaluate(&self, progress: Option<Progress>) -> Result<(Evaluation, Option<Round>), Failure> {
+        let settings = RunSettings {
+            previous_data: self.previous_data.clone(),
+            threads: self.threads,
+            limits: self.limits.overrides(),
+            progress,
+        };
+        match &self.plan {
+            Some(plan) => {
+                let (evaluation, round) = round::run_plan(plan, &self.data, &settings)?;
+                Ok((evaluation, Some(round)))
+            }
+            None => Ok((round::run_packs(&self.packs, &self.data, &settings)?, None)),
+        }
+    }
+}
+
+/// A progress bar on standard error when it is a terminal; nothing otherwise (tests, CI).
+pub fn progress_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} 评估 {bar:40} {pos}/{len} ({eta})") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Evaluates with a progress bar on a terminal, cleared when done.
+pub fn evaluate_with_progress(args: &RunArgs) -> Result<(Evaluation, Option<Round>), Failure> {
+    let bar = progress_bar();
+    let progress = bar.clone().map(|bar| {
+        Progress(std::sync::Arc::new(move |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }))
+    });
+    let result = args.evaluate(progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    result
+}

@@ -1,0 +1,63 @@
+//! `dudao new NAME [--county CODE] [--dir PARENT] [--sdk PATH]`: scaffolds a pack crate that
+//! builds, tests and passes its cases as generated.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use dudao_authoring::scaffold::{self, NewPack, ScaffoldError};
+
+use super::{Exit, Failure, emit};
+
+/// Arguments of `dudao new`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The crate and folder name: lowercase letters, digits and dashes (`reading-room`).
+    name: String,
+    /// A county-local pack: the county's six-digit code. The pack id becomes `<CODE>-<NAME>`
+    /// and every indicator id `<CODE>.<NAME>.<key>`, so they never collide with city packs.
+    #[arg(long, value_name = "CODE")]
+    county: Option<String>,
+    /// The folder to create the crate in.
+    #[arg(long, value_name = "PARENT", default_value = ".")]
+    dir: PathBuf,
+    /// The rules SDK crate to depend on (default: the one this dudao was built with).
+    #[arg(long, value_name = "PATH")]
+    sdk: Option<PathBuf>,
+}
+
+/// Writes the crate and prints the next steps.
+pub fn new(args: Args) -> Result<Exit, Failure> {
+    let sdk = match args.sdk {
+        Some(path) => std::fs::canonicalize(&path).unwrap_or(path),
+        None => scaffold::default_sdk(),
+    };
+    let request = NewPack { name: args.name, county: args.county, sdk };
+    let created = request.create(&args.dir).map_err(|error| match error {
+        ScaffoldError::Write { .. } => Failure::unexpected(error),
+        _ => Failure::bad_input(error),
+    })?;
+    let crate_dir = created.path.display().to_string();
+    let mut text = String::new();
+    let _ = writeln!(text, "created pack crate `{}` in `{crate_dir}`", request.name);
+    let _ = writeln!(text, "  pack id `{}`, indicator `{}`", created.pack_id, created.indicator_id);
+    let _ = writeln!(text, "  rules SDK: {}", request.sdk.display());
+    for file in &created.files {
+        let _ = writeln!(text, "  {file}");
+    }
+    let steps = [
+        (format!("cd {crate_dir}"), ""),
+        ("cargo test".to_owned(), "unit tests and the snapshot of fixtures/sample"),
+        ("dudao build .".to_owned(), "the module, its size and sha256"),
+        (format!("dudao test target/packs/{}.wasm", request.name), "the cases in cases/"),
+    ];
+    let width = steps.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
+    let _ = writeln!(text, "\nnext steps:");
+    for (command, what) in steps {
+        let line = if what.is_empty() { command } else { format!("{command:<width$}  # {what}") };
+        let _ = writeln!(text, "  {line}");
+    }
+    let _ = writeln!(text, "then replace the example indicator in src/lib.rs, the fixtures and the cases;");
+    let _ = writeln!(text, "review snapshot changes with `cargo insta review`; see docs/authoring.md");
+    emit(None, &text)?;
+    Ok(Exit::Success)
+}

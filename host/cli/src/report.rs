@@ -1,0 +1,66 @@
+//! `dudao report`: runs a round and writes its reports, rectification list and results.json
+//! into a folder.
+
+use std::path::PathBuf;
+
+use anyhow::anyhow;
+use dudao_publish::report::{self as publish, PublishError, PublishOptions};
+
+use crate::inputs::{RunArgs, evaluate_with_progress};
+use crate::{Exit, Failure};
+
+/// Arguments of `dudao report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    inputs: RunArgs,
+    /// Where to write results.json, report.html, report.md, report.xlsx and rectification.csv.
+    #[arg(long, value_name = "DIR")]
+    out_dir: PathBuf,
+    /// The previous round's results.json (from `dudao report`), for the follow-up (回头看).
+    #[arg(long, value_name = "results.json")]
+    previous: Option<PathBuf>,
+    /// Write the public version: indicators the plan lists as `not_public` are left out (and
+    /// results.json is not written).
+    #[arg(long)]
+    public: bool,
+    /// The round's date (YYYY-MM-DD); required unless the plan sets `date`.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+}
+
+fn publish_failure(error: PublishError) -> Failure {
+    match error {
+        PublishError::Write { .. } | PublishError::Workbook(_) => Failure::unexpected(error),
+        other => Failure::bad_input(other),
+    }
+}
+
+/// Runs the round and writes every report.
+pub fn report(args: Args) -> Result<Exit, Failure> {
+    if let Some(date) = &args.date
+        && !dudao_engine::plan::is_date(date)
+    {
+        return Err(publish_failure(PublishError::BadDate(date.clone())));
+    }
+    if !args.inputs.has_plan() && args.date.is_none() {
+        return Err(publish_failure(PublishError::NoDate));
+    }
+    let previous = args.previous.as_deref().map(publish::read_previous).transpose().map_err(publish_failure)?;
+    let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
+    let options = PublishOptions { date: args.date.clone(), public: args.public, previous };
+    let report = publish::build(&evaluation, round.as_ref(), &options).map_err(publish_failure)?;
+    let written = publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref()).map_err(publish_failure)?;
+    for path in &written {
+        eprintln!("wrote {}", path.display());
+    }
+    let failures = evaluation.failures();
+    if failures.is_empty() {
+        return Ok(Exit::Success);
+    }
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    eprintln!("{}", anyhow!("{} of {} evaluations failed in the sandbox", failures.len(), evaluation.outcomes.len()));
+    Ok(Exit::SubjectsFailed)
+}

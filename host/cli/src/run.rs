@@ -1,0 +1,72 @@
+//! `dudao run`: evaluates a dataset with packs (`--pack …`) or a round (`--plan PLAN`).
+
+use std::path::PathBuf;
+
+use dudao_publish::results as report;
+
+use crate::inputs::{RunArgs, evaluate_with_progress};
+use crate::{Exit, Failure, emit};
+
+/// Output format of `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A readable summary for a terminal.
+    Table,
+    /// Results nested by subject, with scores, pack and dataset digests for audit.
+    Json,
+    /// The flat results table (pack_id, subject_id, indicator_id, value, status, …).
+    Csv,
+    /// The flat scores table: every scored node and total per pack and subject, with grades.
+    Scores,
+}
+
+/// Arguments of `dudao run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    inputs: RunArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print the packs' log lines to standard error.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// Loads, validates, evaluates and writes the results.
+pub fn run(args: Args) -> Result<Exit, Failure> {
+    let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
+    if args.verbose {
+        for outcome in &evaluation.outcomes {
+            let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
+            for line in &outcome.logs {
+                eprintln!("[{} {}] {line}", evaluation.packs[outcome.pack].id, subject.id);
+            }
+        }
+    }
+    let text = match args.format {
+        Format::Table => report::table(&evaluation, round.as_ref()),
+        Format::Json => report::json(&evaluation, round.as_ref()),
+        Format::Csv => report::csv(&evaluation),
+        Format::Scores => report::scores_csv(&evaluation, round.as_ref()),
+    };
+    emit(args.output.as_ref(), &text)?;
+    let failures = evaluation.failures();
+    if failures.is_empty() {
+        return Ok(Exit::Success);
+    }
+    if args.format != Format::Table || args.output.is_some() {
+        for failure in &failures {
+            eprintln!("error: {failure}");
+        }
+    }
+    eprintln!(
+        "{} of {} evaluations failed in the sandbox; their results have status `error`",
+        failures.len(),
+        evaluation.outcomes.len()
+    );
+    Ok(Exit::SubjectsFailed)
+}

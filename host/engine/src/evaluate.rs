@@ -1,0 +1,159 @@
+//! Evaluating a dataset with packs: cutting it into units, running them in the sandbox in
+//! parallel, and collecting the outcomes in a fixed order.
+//!
+//! Units are evaluated in parallel across a thread pool, but outcomes are always ordered by
+//! pack (as given), unit level (as in the manifest) and subject (dataset order), so the output
+//! is byte-for-byte the same whatever the thread count.
+
+use rayon::prelude::*;
+use rules_sdk::wire::{GradeBand, Manifest, UnitSpec};
+
+use dudao_dataset::{Dataset, Prepared, Scope};
+
+use crate::outcome::{DatasetInfo, PackInfo, UnitOutcome};
+use crate::pack::LoadedPack;
+use crate::sandbox::{Sandbox, SubjectFailure};
+use crate::scope::Selection;
+use crate::score::Scores;
+
+/// How to run an evaluation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    /// Worker threads; `None` uses one per core.
+    pub threads: Option<usize>,
+    /// The indicators covered (a special round's patterns); by default every one.
+    pub selection: Selection,
+    /// Per pack (in order): the grade bands in force, as a plan resolves them
+    /// ([`crate::plan::Plan::grade_bands`]). A pack without an entry uses its manifest's.
+    pub grades: Vec<Vec<GradeBand>>,
+    /// Told how many units are done after each one; it never changes the results.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: called with (units done, units in all) after each unit, from any
+/// worker thread.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl PartialEq for Progress {
+    /// Progress callbacks do not change results: any two are equal.
+    fn eq(&self, _: &Progress) -> bool {
+        true
+    }
+}
+
+/// A finished evaluation.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// The packs, in the order given.
+    pub packs: Vec<PackInfo>,
+    /// Their manifests, in the same order (names, units and thresholds for reports).
+    pub manifests: Vec<Manifest>,
+    /// The dataset.
+    pub dataset: DatasetInfo,
+    /// The validated dataset (subjects, hierarchy).
+    pub prepared: Prepared,
+    /// Every unit's outcome, in pack, level, subject order.
+    pub outcomes: Vec<UnitOutcome>,
+    /// Where each pack applied (as the dataset was prepared for it).
+    pub scopes: Vec<Scope>,
+    /// The grade bands in force for each pack.
+    pub grades: Vec<Vec<GradeBand>>,
+    /// Scores, grades and roll-ups derived from the results.
+    pub scores: Scores,
+}
+
+impl Evaluation {
+    /// Every failed unit, with its pack and subject.
+    pub fn failures(&self) -> Vec<SubjectFailure> {
+        self.outcomes
+            .iter()
+            .filter_map(|outcome| {
+                outcome.result.as_ref().err().map(|error| SubjectFailure {
+                    pack: self.packs[outcome.pack].id.clone(),
+                    level: outcome.level,
+                    subject: self.prepared.subject(outcome.level, outcome.subject).id.clone(),
+                    error: error.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+struct Task<'a> {
+    pack: usize,
+    spec: &'a UnitSpec,
+    subject: usize,
+}
+
+/// Evaluates every unit of every pack over a prepared dataset.
+///
+/// A failing unit does not stop the others: its outcome carries the [`EvalError`].
+pub fn evaluate(
+    sandbox: &Sandbox,
+    packs: &[LoadedPack],
+    dataset: &Dataset,
+    prepared: Prepared,
+    options: RunOptions,
+) -> Evaluation {
+    let mut tasks = Vec::new();
+    for (pack_index, pack) in packs.iter().enumerate() {
+        let selected =
+            pack.manifest.nodes().iter().any(|node| node.level.is_some() && options.selection.covers(&node.id));
+        if !selected {
+            continue;
+        }
+        for unit in &pack.manifest.units {
+            for subject in prepared.subjects_in_scope(pack_index, unit.level) {
+                tasks.push(Task { pack: pack_index, spec: unit, subject });
+            }
+        }
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = tasks.len();
+    let run = |task: &Task| {
+        let level = task.spec.level;
+        let bytes = dudao_dataset::unit_json(&prepared, task.pack, task.spec, task.subject);
+        let subject_id = &prepared.subject(level, task.subject).id;
+        let (mut result, logs) = packs[task.pack].evaluate(sandbox, level, subject_id, &bytes);
+        if let (Ok(results), true) = (&mut result, options.selection.is_partial()) {
+            results.retain(|result| options.selection.covers(&result.indicator));
+        }
+        if let Some(progress) = &options.progress {
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            (progress.0)(finished, total);
+        }
+        UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }
+    };
+    let outcomes: Vec<UnitOutcome> = match options.threads {
+        Some(threads) => match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
+            Ok(pool) => pool.install(|| tasks.par_iter().map(run).collect()),
+            Err(_) => tasks.iter().map(run).collect(),
+        },
+        None => tasks.par_iter().map(run).collect(),
+    };
+    let manifests: Vec<Manifest> = packs.iter().map(|pack| pack.manifest.clone()).collect();
+    let grades: Vec<Vec<GradeBand>> = manifests
+        .iter()
+        .enumerate()
+        .map(|(i, manifest)| options.grades.get(i).cloned().unwrap_or_else(|| manifest.grades.clone()))
+        .collect();
+    let scores = crate::score::score(&manifests, &grades, &outcomes, &prepared);
+    let scopes = prepared.packs.iter().map(|pack| pack.scope.clone()).collect();
+    Evaluation {
+        packs: packs.iter().map(PackInfo::of).collect(),
+        manifests,
+        dataset: DatasetInfo::of(dataset),
+        prepared,
+        outcomes,
+        scopes,
+        grades,
+        scores,
+    }
+}

@@ -1,0 +1,135 @@
+//! The flat results of an evaluation: one row per indicator result (a failed unit is one
+//! `error` row), then the host's roll-ups. The city's results table, the JSON record, test
+//! cases and impact diffs all read these rows, so they are built in one place.
+
+use std::collections::HashMap;
+
+use rules_sdk::wire::{Aggregation, Level, Status};
+
+use crate::evaluate::Evaluation;
+
+/// One row of the flat results table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow<'a> {
+    /// Pack id.
+    pub pack_id: &'a str,
+    /// Level of the unit the result came from.
+    pub level: Level,
+    /// Subject id (a school part such as `S1:primary` for nine-year schools).
+    pub subject_id: String,
+    /// Subject name (a part's name says which part).
+    pub subject_name: String,
+    /// Indicator id; empty on an `error` row.
+    pub indicator_id: &'a str,
+    /// The value, if any.
+    pub value: Option<f64>,
+    /// The status.
+    pub status: Status,
+    /// The pack's note, or the error message on an `error` row.
+    pub note: String,
+    /// The leaf's score (0–100), when the indicator is scored.
+    pub score: Option<f64>,
+}
+
+/// The name of a subject or of one of its parts (`<name>（小学部）`).
+pub fn subject_name(base: &str, subject_id: &str, unit_id: &str) -> String {
+    match subject_id.strip_prefix(unit_id).and_then(|rest| rest.strip_prefix(':')) {
+        Some("primary") => format!("{base}（小学部）"),
+        Some("junior") => format!("{base}（初中部）"),
+        Some(part) => format!("{base}（{part}）"),
+        None => base.to_owned(),
+    }
+}
+
+/// Leaf scores by (pack, level, subject index, indicator id).
+fn leaf_scores(evaluation: &Evaluation) -> HashMap<(usize, Level, usize, &str), f64> {
+    fn walk<'a>(
+        nodes: &'a [crate::score::ScoreNode],
+        key: (usize, Level, usize),
+        out: &mut HashMap<(usize, Level, usize, &'a str), f64>,
+    ) {
+        for node in nodes {
+            if node.status.is_some() {
+                out.insert((key.0, key.1, key.2, node.id.as_str()), node.score);
+            }
+            walk(&node.children, key, out);
+        }
+    }
+    let mut scores = HashMap::new();
+    for card in &evaluation.scores.cards {
+        walk(&card.tree, (card.pack, card.level, card.subject), &mut scores);
+    }
+    scores
+}
+
+/// Chinese name of an aggregation, for notes.
+pub fn aggregation_words(method: Aggregation) -> &'static str {
+    match method {
+        Aggregation::Sum => "合计",
+        Aggregation::Mean => "平均",
+        Aggregation::WeightedMean => "加权平均",
+        Aggregation::Min => "最低",
+        Aggregation::Max => "最高",
+        Aggregation::ShareMet => "达标比例",
+        Aggregation::Cv => "差异系数",
+    }
+}
+
+/// Every result as a flat row: the packs' results in outcome order (a failed unit is one
+/// `error` row), then the host's roll-ups to higher levels.
+pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
+    let mut rows = Vec::new();
+    let scores = leaf_scores(evaluation);
+    for outcome in &evaluation.outcomes {
+        let pack_id = evaluation.packs[outcome.pack].id.as_str();
+        let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
+        match &outcome.result {
+            Ok(results) => rows.extend(results.iter().map(|result| {
+                ResultRow {
+                    pack_id,
+                    level: outcome.level,
+                    subject_name: subject_name(&subject.name, &result.subject, &subject.id),
+                    subject_id: result.subject.clone(),
+                    indicator_id: &result.indicator,
+                    value: result.value,
+                    status: result.status,
+                    note: result.note.clone().unwrap_or_default(),
+                    score: (result.subject == subject.id)
+                        .then(|| scores.get(&(outcome.pack, outcome.level, outcome.subject, result.indicator.as_str())))
+                        .flatten()
+                        .copied(),
+                }
+            })),
+            Err(error) => rows.push(ResultRow {
+                pack_id,
+                level: outcome.level,
+                subject_id: subject.id.clone(),
+                subject_name: subject.name.clone(),
+                indicator_id: "",
+                value: None,
+                status: Status::Error,
+                note: format!("{} ({})", error, error.kind()),
+                score: None,
+            }),
+        }
+    }
+    for rolled in &evaluation.scores.rollups {
+        let subject = evaluation.prepared.subject(rolled.level, rolled.subject);
+        let member_level = evaluation.manifests[rolled.pack]
+            .node(&rolled.indicator)
+            .and_then(|node| node.level)
+            .map_or("", |level| level.chinese());
+        rows.push(ResultRow {
+            pack_id: &evaluation.packs[rolled.pack].id,
+            level: rolled.level,
+            subject_id: subject.id.clone(),
+            subject_name: subject.name.clone(),
+            indicator_id: &rolled.indicator,
+            value: rolled.value,
+            status: rolled.status,
+            note: format!("{}个{member_level}{}", rolled.members, aggregation_words(rolled.method)),
+            score: None,
+        });
+    }
+    rows
+}

@@ -1,0 +1,114 @@
+//! The flat results table of the data dictionary.
+
+use super::rows;
+use crate::text::format_value;
+use dudao_engine::evaluate::Evaluation;
+use dudao_engine::round::Round;
+use dudao_engine::score::ScoreNode;
+
+/// Columns of the results table; the first five are the data dictionary's.
+pub const COLUMNS: [&str; 9] =
+    ["pack_id", "subject_id", "indicator_id", "value", "status", "level", "subject_name", "note", "score"];
+
+/// The results table as CSV (UTF-8, header row, `\n` line ends).
+pub fn csv(evaluation: &Evaluation) -> String {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    writer.write_record(COLUMNS).expect("writing to memory");
+    for row in rows(evaluation) {
+        let value = row.value.map(format_value).unwrap_or_default();
+        let score = row.score.map(format_value).unwrap_or_default();
+        writer
+            .write_record([
+                row.pack_id,
+                &row.subject_id,
+                row.indicator_id,
+                &value,
+                row.status.as_str(),
+                row.level.as_str(),
+                &row.subject_name,
+                &row.note,
+                &score,
+            ])
+            .expect("writing to memory");
+    }
+    let bytes = writer.into_inner().expect("writing to memory");
+    String::from_utf8(bytes).expect("every cell is UTF-8")
+}
+
+/// The flat scores table: for every score card, one row per scored node (dimensions and
+/// leaves, depth first) and a `total` row with the grade and vetoes; with a plan, the overall
+/// rows (`pack_id` = `*`).
+pub fn scores_csv(evaluation: &Evaluation, round: Option<&Round>) -> String {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    writer
+        .write_record([
+            "pack_id",
+            "subject_id",
+            "level",
+            "subject_name",
+            "node_id",
+            "node_name",
+            "weight",
+            "score",
+            "grade",
+            "vetoes",
+        ])
+        .expect("writing to memory");
+    fn walk(writer: &mut csv::Writer<Vec<u8>>, prefix: &[String], nodes: &[ScoreNode]) {
+        for node in nodes {
+            let mut record = prefix.to_vec();
+            record.extend([
+                node.id.clone(),
+                node.name.clone(),
+                format_value(node.weight),
+                format_value(node.score),
+                String::new(),
+                String::new(),
+            ]);
+            writer.write_record(&record).expect("writing to memory");
+            walk(writer, prefix, &node.children);
+        }
+    }
+    for card in &evaluation.scores.cards {
+        let subject = evaluation.prepared.subject(card.level, card.subject);
+        let prefix = vec![
+            evaluation.packs[card.pack].id.clone(),
+            subject.id.clone(),
+            card.level.as_str().to_owned(),
+            subject.name.clone(),
+        ];
+        let vetoes: Vec<&str> = card.vetoes.iter().map(|veto| veto.indicator.as_str()).collect();
+        let mut total = prefix.clone();
+        total.extend([
+            "total".to_owned(),
+            "总分".to_owned(),
+            String::new(),
+            format_value(card.total),
+            card.grade.clone().unwrap_or_default(),
+            vetoes.join(" "),
+        ]);
+        writer.write_record(&total).expect("writing to memory");
+        walk(&mut writer, &prefix, &card.tree);
+    }
+    if let Some(round) = round {
+        for overall in &round.overall {
+            let subject = evaluation.prepared.subject(overall.level, overall.subject);
+            let vetoes: Vec<&str> = overall.vetoes.iter().map(|veto| veto.indicator.as_str()).collect();
+            writer
+                .write_record([
+                    "*",
+                    &subject.id,
+                    overall.level.as_str(),
+                    &subject.name,
+                    "overall",
+                    "综合",
+                    "",
+                    &format_value(overall.total),
+                    overall.grade.as_deref().unwrap_or_default(),
+                    &vetoes.join(" "),
+                ])
+                .expect("writing to memory");
+        }
+    }
+    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("every cell is UTF-8")
+}
