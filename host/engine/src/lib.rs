@@ -19,7 +19,7 @@
 //! ```no_run
 //! use dudao_engine::{evaluate, pack::LoadedPack, sandbox::{Limits, Sandbox}};
 //! use dudao_dataset::Dataset;
-//! # fn main() -> anyhow::Result<()> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::new(Limits::default())?;
 //! let pack = LoadedPack::load(&sandbox, "target/packs/quality-balance.wasm".as_ref())?;
 //! let data = Dataset::load("fixtures/jiaozuo".as_ref())?;

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use rules_sdk::wire::{Level, Manifest, Status};
 
 use crate::results::{self, subject_name};
-use crate::text::{format_rounded, format_value, threshold_text};
+use crate::text::{format_rounded, format_value, threshold_text, upper_limit};
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::plan::{self, ScopeKind};
 use dudao_engine::round::Round;
@@ -136,6 +136,8 @@ pub struct IndicatorLine {
     pub unit: Option<String>,
     /// Threshold text (`≤ 0.5`).
     pub threshold: Option<String>,
+    /// The upper limit, when the first threshold is one (`≤ 0.5` gives 0.5).
+    pub upper_limit: Option<f64>,
     /// Status.
     pub status: Status,
     /// The pack's note.
@@ -247,12 +249,7 @@ impl Report {
                 if !is_cv || seen.iter().any(|(id, _, _)| *id == line.id) {
                     continue;
                 }
-                let limit = line
-                    .threshold
-                    .as_deref()
-                    .and_then(|text| text.strip_prefix("≤ "))
-                    .and_then(|text| text.split(',').next().and_then(|number| number.trim().parse::<f64>().ok()));
-                if let Some(limit) = limit {
+                if let Some(limit) = line.upper_limit {
                     seen.push((line.id.clone(), line.name.clone(), limit));
                 }
             }
@@ -379,6 +376,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 value: result.value,
                 unit: node.and_then(|node| node.unit.clone()),
                 threshold: threshold_for(manifest, &result.indicator, &result.subject),
+                upper_limit: upper_limit(manifest, &result.indicator, &result.subject),
                 status: result.status,
                 note: result.note.clone().unwrap_or_default(),
                 veto: node.is_some_and(|node| node.veto.is_some()),
@@ -408,6 +406,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 !matches!(rolled.method, rules_sdk::wire::Aggregation::ShareMet | rules_sdk::wire::Aggregation::Cv)
             }),
             threshold: None,
+            upper_limit: None,
             status: rolled.status,
             note: format!("{}个{member_level}{}", rolled.members, results::aggregation_words(rolled.method)),
             veto: false,
@@ -502,11 +501,7 @@ pub fn write_all(
     Ok(written)
 }
 
-/// The audit record of [`report::json`] with the `rectification` section added at the end.
+/// The audit record of [`results::json`] with the `rectification` section added at the end.
 pub fn results_json(evaluation: &Evaluation, round: Option<&Round>, report: &Report) -> String {
-    let base = results::json(evaluation, round);
-    let body = base.trim_end().strip_suffix('}').unwrap_or(base.trim_end()).trim_end();
-    let section = serde_json::to_string_pretty(&report.rectification).expect("the rectification section serialises");
-    let indented = section.replace('\n', "\n  ");
-    format!("{body},\n  \"rectification\": {indented}\n}}\n")
+    results::json_with_section(evaluation, round, "rectification", &report.rectification)
 }

@@ -117,6 +117,34 @@ struct RollupEntry {
 /// versions and digests, a summary, and every subject with its results from every pack, its
 /// score cards (each a trace down to the leaves), rolled-up figures and overall result.
 pub fn json(evaluation: &Evaluation, round: Option<&Round>) -> String {
+    to_text(&record(evaluation, round))
+}
+
+/// The audit record of [`json`] with one more top-level section at its end (`dudao report`
+/// adds the round's `rectification` section this way).
+pub fn json_with_section(
+    evaluation: &Evaluation,
+    round: Option<&Round>,
+    name: &'static str,
+    section: &impl Serialize,
+) -> String {
+    #[derive(Serialize)]
+    struct WithSection<'a, S: Serialize> {
+        #[serde(flatten)]
+        record: Record<'a>,
+        #[serde(flatten)]
+        section: BTreeMap<&'static str, &'a S>,
+    }
+    to_text(&WithSection { record: record(evaluation, round), section: BTreeMap::from([(name, section)]) })
+}
+
+fn to_text(record: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(record).expect("results always serialise");
+    text.push('\n');
+    text
+}
+
+fn record<'a>(evaluation: &'a Evaluation, round: Option<&'a Round>) -> Record<'a> {
     let mut summary = Summary::default();
     // Subjects keyed by (level, index at level, id) so parts follow their school.
     let mut subjects: BTreeMap<(Level, usize, String), SubjectEntry<'_>> = BTreeMap::new();
@@ -234,15 +262,12 @@ pub fn json(evaluation: &Evaluation, round: Option<&Round>) -> String {
         grades: &round.plan.grades,
         sampling: round.sample.iter().collect(),
     });
-    let record = Record {
+    Record {
         dudao: Tool { version: env!("CARGO_PKG_VERSION"), abi: rules_sdk::wire::AbiVersion::CURRENT.to_string() },
         round,
         dataset: &evaluation.dataset,
         packs,
         summary,
         subjects: subjects.into_values().collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&record).expect("results always serialise");
-    text.push('\n');
-    text
+    }
 }

@@ -10,7 +10,7 @@ mod json_record;
 mod summary;
 
 pub use csv_table::{csv, scores_csv};
-pub use json_record::json;
+pub use json_record::{json, json_with_section};
 pub use summary::table;
 
 pub use dudao_engine::rows::{ResultRow, aggregation_words, rows, subject_name};
