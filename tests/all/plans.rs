@@ -73,7 +73,7 @@ fn a_comprehensive_round_scores_and_grades_every_county_with_local_sections_only
     assert!(evaluation.failures().is_empty(), "{:?}", evaluation.failures());
     let counties = &evaluation.prepared.subjects[&Level::County];
     assert_eq!(counties.len(), 11);
-    let pack_index = |id: &str| evaluation.packs.iter().position(|pack| pack.id == id).expect("pack in plan");
+    let pack_index = |id: &str| evaluation.packs.iter().position(|pack| pack.info.id == id).expect("pack in plan");
     for (county, record) in counties.iter().enumerate() {
         // Packs scored at county level have a graded card; school-supervision rolls its school
         // cards up to the county.
@@ -305,7 +305,7 @@ fn a_local_pack_may_not_read_other_counties() {
     // dataset is not even validated for it).
     let (evaluation, _) =
         round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), &round::RunSettings::default()).expect("runs");
-    let taiji = evaluation.packs.iter().position(|pack| pack.id == "410825-taiji").expect("in plan");
+    let taiji = evaluation.packs.iter().position(|pack| pack.info.id == "410825-taiji").expect("in plan");
     let schools: Vec<&str> = evaluation
         .outcomes
         .iter()

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
         for outcome in &evaluation.outcomes {
             let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
             for line in &outcome.logs {
-                eprintln!("[{} {}] {line}", evaluation.packs[outcome.pack].id, subject.id);
+                eprintln!("[{} {}] {line}", evaluation.packs[outcome.pack].info.id, subject.id);
             }
         }
     }

@@ -6,11 +6,11 @@
 //! is byte-for-byte the same whatever the thread count.
 
 use rayon::prelude::*;
-use rules_sdk::wire::{GradeBand, Manifest, UnitSpec};
+use rules_sdk::wire::{GradeBand, UnitSpec};
 
-use dudao_dataset::{Dataset, Prepared, Scope};
+use dudao_dataset::{Dataset, Prepared};
 
-use crate::outcome::{DatasetInfo, PackInfo, UnitOutcome};
+use crate::outcome::{DatasetInfo, EvaluatedPack, PackInfo, UnitOutcome};
 use crate::pack::LoadedPack;
 use crate::sandbox::{Sandbox, SubjectFailure};
 use crate::scope::Selection;
@@ -52,19 +52,13 @@ impl PartialEq for Progress {
 #[derive(Debug)]
 pub struct Evaluation {
     /// The packs, in the order given.
-    pub packs: Vec<PackInfo>,
-    /// Their manifests, in the same order (names, units and thresholds for reports).
-    pub manifests: Vec<Manifest>,
+    pub packs: Vec<EvaluatedPack>,
     /// The dataset.
     pub dataset: DatasetInfo,
     /// The validated dataset (subjects, hierarchy).
     pub prepared: Prepared,
     /// Every unit's outcome, in pack, level, subject order.
     pub outcomes: Vec<UnitOutcome>,
-    /// Where each pack applied (as the dataset was prepared for it).
-    pub scopes: Vec<Scope>,
-    /// The grade bands in force for each pack.
-    pub grades: Vec<Vec<GradeBand>>,
     /// Scores, grades and roll-ups derived from the results.
     pub scores: Scores,
 }
@@ -76,7 +70,7 @@ impl Evaluation {
             .iter()
             .filter_map(|outcome| {
                 outcome.result.as_ref().err().map(|error| SubjectFailure {
-                    pack: self.packs[outcome.pack].id.clone(),
+                    pack: self.packs[outcome.pack].info.id.clone(),
                     level: outcome.level,
                     subject: self.prepared.subject(outcome.level, outcome.subject).id.clone(),
                     error: error.clone(),
@@ -138,22 +132,16 @@ pub fn evaluate(
         },
         None => tasks.par_iter().map(run).collect(),
     };
-    let manifests: Vec<Manifest> = packs.iter().map(|pack| pack.manifest.clone()).collect();
-    let grades: Vec<Vec<GradeBand>> = manifests
+    let packs: Vec<EvaluatedPack> = packs
         .iter()
         .enumerate()
-        .map(|(i, manifest)| options.grades.get(i).cloned().unwrap_or_else(|| manifest.grades.clone()))
+        .map(|(index, pack)| EvaluatedPack {
+            info: PackInfo::of(pack),
+            manifest: pack.manifest.clone(),
+            scope: prepared.packs[index].scope.clone(),
+            grades: options.grades.get(index).cloned().unwrap_or_else(|| pack.manifest.grades.clone()),
+        })
         .collect();
-    let scores = crate::score::score(&manifests, &grades, &outcomes, &prepared);
-    let scopes = prepared.packs.iter().map(|pack| pack.scope.clone()).collect();
-    Evaluation {
-        packs: packs.iter().map(PackInfo::of).collect(),
-        manifests,
-        dataset: DatasetInfo::of(dataset),
-        prepared,
-        outcomes,
-        scopes,
-        grades,
-        scores,
-    }
+    let scores = crate::score::score(&packs, &outcomes, &prepared);
+    Evaluation { packs, dataset: DatasetInfo::of(dataset), prepared, outcomes, scores }
 }

@@ -470,7 +470,7 @@ pub fn result_changes(old: &Evaluation, new: &Evaluation) -> (Vec<IndicatorImpac
     // Indicator order: the new manifest's, then the old one's, then error rows.
     let mut order: Vec<(String, String)> = Vec::new();
     let mut known = BTreeSet::new();
-    for manifest in new.manifests.iter().chain(&old.manifests) {
+    for manifest in new.packs.iter().chain(&old.packs).map(|pack| &pack.manifest) {
         for node in manifest.nodes().into_iter().filter(|node| node.level.is_some()) {
             if known.insert(node.id.clone()) {
                 order.push((node.id.clone(), node.name.clone()));

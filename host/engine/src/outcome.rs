@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use dudao_dataset::Scope;
 use dudao_dataset::{Dataset, DatasetFormat};
-use rules_sdk::wire::{IndicatorResult, Level};
+use rules_sdk::wire::{GradeBand, IndicatorResult, Level, Manifest};
 use serde::Serialize;
 
 use crate::pack::LoadedPack;
@@ -83,4 +84,19 @@ pub struct UnitOutcome {
     pub result: Result<Vec<IndicatorResult>, EvalError>,
     /// Log lines the pack wrote.
     pub logs: Vec<String>,
+}
+
+/// One pack of an evaluation: what it is, its manifest, where it applied and the grade bands
+/// it was graded with. Outcomes, score cards and roll-ups name a pack by its index in
+/// [`crate::evaluate::Evaluation::packs`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluatedPack {
+    /// Identity and digest.
+    pub info: PackInfo,
+    /// The manifest (names, units and thresholds for reports).
+    pub manifest: Manifest,
+    /// Where it applied (as the dataset was prepared for it).
+    pub scope: Scope,
+    /// The grade bands in force.
+    pub grades: Vec<GradeBand>,
 }

@@ -81,7 +81,7 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
     let mut rows = Vec::new();
     let scores = leaf_scores(evaluation);
     for outcome in &evaluation.outcomes {
-        let pack_id = evaluation.packs[outcome.pack].id.as_str();
+        let pack_id = evaluation.packs[outcome.pack].info.id.as_str();
         let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
         match &outcome.result {
             Ok(results) => rows.extend(results.iter().map(|result| {
@@ -115,12 +115,13 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
     }
     for rolled in &evaluation.scores.rollups {
         let subject = evaluation.prepared.subject(rolled.level, rolled.subject);
-        let member_level = evaluation.manifests[rolled.pack]
+        let member_level = evaluation.packs[rolled.pack]
+            .manifest
             .node(&rolled.indicator)
             .and_then(|node| node.level)
             .map_or("", |level| level.chinese());
         rows.push(ResultRow {
-            pack_id: &evaluation.packs[rolled.pack].id,
+            pack_id: &evaluation.packs[rolled.pack].info.id,
             level: rolled.level,
             subject_id: subject.id.clone(),
             subject_name: subject.name.clone(),

@@ -17,7 +17,7 @@ use rules_sdk::wire::{
 };
 use serde::Serialize;
 
-use crate::outcome::UnitOutcome;
+use crate::outcome::{EvaluatedPack, UnitOutcome};
 use dudao_dataset::Prepared;
 
 /// One node of a score trace.
@@ -337,22 +337,18 @@ fn roll(rollup: &Rollup, members: &[MemberResult<'_>]) -> (Option<f64>, Status) 
 /// Scores every outcome and rolls indicators and totals up the hierarchy.
 ///
 /// `grades[pack]` are the bands in force for each pack (the plan's, or the manifest's).
-pub fn score(
-    manifests: &[Manifest],
-    grades: &[Vec<GradeBand>],
-    outcomes: &[UnitOutcome],
-    prepared: &Prepared,
-) -> Scores {
+pub fn score(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepared) -> Scores {
     let mut scores = Scores::default();
     for outcome in outcomes {
         let subject = prepared.subject(outcome.level, outcome.subject);
-        if let Some(card) = score_card(&manifests[outcome.pack], &grades[outcome.pack], outcome, &subject.id) {
+        if let Some(card) = score_card(&packs[outcome.pack].manifest, &packs[outcome.pack].grades, outcome, &subject.id)
+        {
             scores.cards.push(card);
         }
     }
 
     // Index results: (pack, indicator) → subject index at the indicator's level → result.
-    for (pack, manifest) in manifests.iter().enumerate() {
+    for (pack, manifest) in packs.iter().map(|pack| &pack.manifest).enumerate() {
         for node in manifest.nodes() {
             let Some(level) = node.level else { continue };
             if node.rollup.is_empty() {
@@ -401,7 +397,7 @@ pub fn score(
     }
 
     // Totals and grades up the hierarchy.
-    for (pack, _) in manifests.iter().enumerate() {
+    for pack in 0..packs.len() {
         let levels: Vec<Level> = {
             let mut levels: Vec<Level> =
                 scores.cards.iter().filter(|card| card.pack == pack).map(|c| c.level).collect();

@@ -319,12 +319,12 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         .packs
         .iter()
         .enumerate()
-        .map(|(index, info)| PackLine {
-            id: info.id.clone(),
-            title: info.title.clone(),
+        .map(|(index, pack)| PackLine {
+            id: pack.info.id.clone(),
+            title: pack.info.title.clone(),
             local: match round {
                 Some(round) => round.plan.packs.get(index).is_some_and(|pack| pack.scope == ScopeKind::Local),
-                None => !matches!(evaluation.scopes[index], plan::Scope::All),
+                None => !matches!(pack.scope, plan::Scope::All),
             },
         })
         .collect();
@@ -360,7 +360,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         );
     }
     for outcome in &evaluation.outcomes {
-        let manifest = &evaluation.manifests[outcome.pack];
+        let manifest = &evaluation.packs[outcome.pack].manifest;
         let Ok(results) = &outcome.result else { continue };
         let Some(target) = units.get_mut(&outcome.level).and_then(|list| list.get_mut(outcome.subject)) else {
             continue;
@@ -388,7 +388,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         if !shown(&rolled.indicator) {
             continue;
         }
-        let manifest = &evaluation.manifests[rolled.pack];
+        let manifest = &evaluation.packs[rolled.pack].manifest;
         let Some(target) = units.get_mut(&rolled.level).and_then(|list| list.get_mut(rolled.subject)) else {
             continue;
         };
@@ -444,8 +444,9 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
             round.plan.grades.iter().map(|band| band.name.clone()).collect()
         }
         _ => evaluation
-            .grades
+            .packs
             .iter()
+            .map(|pack| &pack.grades)
             .find(|bands| !bands.is_empty())
             .map_or_else(Vec::new, |bands| bands.iter().map(|band| band.name.clone()).collect()),
     };

@@ -232,7 +232,7 @@ pub(super) fn rectification(
         }
         if let Ok(results) = &outcome.result {
             for result in results.iter().filter(|result| result.status == Status::NotMet) {
-                current.insert(key(&evaluation.packs[outcome.pack].id, &result.subject, &result.indicator));
+                current.insert(key(&evaluation.packs[outcome.pack].info.id, &result.subject, &result.indicator));
             }
         }
     }

@@ -72,7 +72,7 @@ pub fn scores_csv(evaluation: &Evaluation, round: Option<&Round>) -> String {
     for card in &evaluation.scores.cards {
         let subject = evaluation.prepared.subject(card.level, card.subject);
         let prefix = vec![
-            evaluation.packs[card.pack].id.clone(),
+            evaluation.packs[card.pack].info.id.clone(),
             subject.id.clone(),
             card.level.as_str().to_owned(),
             subject.name.clone(),

@@ -215,7 +215,7 @@ fn record<'a>(evaluation: &'a Evaluation, round: Option<&'a Round>) -> Record<'a
             Status::Error => summary.errors += 1,
         }
         entry(&mut subjects, prepared, rolled.level, rolled.subject).results.push(ResultEntry {
-            pack: &evaluation.packs[rolled.pack].id,
+            pack: &evaluation.packs[rolled.pack].info.id,
             indicator: &rolled.indicator,
             value: rolled.value,
             status: rolled.status,
@@ -227,12 +227,12 @@ fn record<'a>(evaluation: &'a Evaluation, round: Option<&'a Round>) -> Record<'a
     for card in &evaluation.scores.cards {
         entry(&mut subjects, prepared, card.level, card.subject)
             .scores
-            .push(CardEntry { pack: &evaluation.packs[card.pack].id, card });
+            .push(CardEntry { pack: &evaluation.packs[card.pack].info.id, card });
     }
     for rolled in &evaluation.scores.summaries {
         entry(&mut subjects, prepared, rolled.level, rolled.subject)
             .score_rollups
-            .push(SummaryEntry { pack: &evaluation.packs[rolled.pack].id, summary: rolled });
+            .push(SummaryEntry { pack: &evaluation.packs[rolled.pack].info.id, summary: rolled });
     }
     if let Some(round) = round {
         for overall in &round.overall {
@@ -242,14 +242,13 @@ fn record<'a>(evaluation: &'a Evaluation, round: Option<&'a Round>) -> Record<'a
     let packs = evaluation
         .packs
         .iter()
-        .enumerate()
-        .map(|(index, info)| PackEntry {
-            info,
-            scope: match &evaluation.scopes[index] {
+        .map(|pack| PackEntry {
+            info: &pack.info,
+            scope: match &pack.scope {
                 Scope::All => "standard".to_owned(),
                 Scope::County(county) => format!("local:{county}"),
             },
-            grades: &evaluation.grades[index],
+            grades: &pack.grades,
         })
         .collect();
     let round = round.map(|round| RoundEntry {

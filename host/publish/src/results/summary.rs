@@ -101,13 +101,14 @@ pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
     }
 
     for (pack_index, pack) in evaluation.packs.iter().enumerate() {
-        let scope = match &evaluation.scopes[pack_index] {
+        let scope = match &pack.scope {
             dudao_engine::plan::Scope::All => String::new(),
             dudao_engine::plan::Scope::County(county) => format!("，仅 {county}"),
         };
+        let info = &pack.info;
         let _ =
-            writeln!(out, "\n{} {} — {}（sha256 {}…{scope}）", pack.id, pack.version, pack.title, &pack.sha256[..12]);
-        let manifest = &evaluation.manifests[pack_index];
+            writeln!(out, "\n{} {} — {}（sha256 {}…{scope}）", info.id, info.version, info.title, &info.sha256[..12]);
+        let manifest = &pack.manifest;
         let mut own: BTreeMap<usize, Tally> = BTreeMap::new();
         let mut below: BTreeMap<usize, Tally> = BTreeMap::new();
         let mut above = Tally::default();
@@ -203,7 +204,11 @@ pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
                     // Grade counts in band order, highest first.
                     let mut counts: Vec<(&String, &usize)> = summary.grades.iter().collect();
                     let rank = |name: &str| {
-                        evaluation.grades[pack_index].iter().position(|band| band.name == name).unwrap_or(usize::MAX)
+                        evaluation.packs[pack_index]
+                            .grades
+                            .iter()
+                            .position(|band| band.name == name)
+                            .unwrap_or(usize::MAX)
                     };
                     counts.sort_by_key(|(name, _)| rank(name));
                     (
