@@ -1,5 +1,6 @@
 //! dudao's integration tests: one binary, one module per area.
 
+mod architecture;
 mod authoring;
 mod cli;
 mod dataset;
