@@ -4,6 +4,7 @@ mod architecture;
 mod authoring;
 mod cli;
 mod dataset;
+mod explain;
 mod plans;
 mod publish;
 mod quality_balance;

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod diff;
 mod exit;
+mod explain;
 mod inputs;
 mod inspect;
 mod new;
@@ -57,6 +58,10 @@ enum Command {
     /// Run a pack's test cases (small datasets with expected results) and report coverage.
     #[command(after_help = test::EXIT_CODES)]
     Test(test::Args),
+    /// Explain why a subject got its result: its score card as a tree, with inputs, values,
+    /// thresholds and their sources, weights, the roll-up to the total and grade, and vetoes.
+    #[command(after_help = EXIT_CODES)]
+    Explain(explain::Args),
     /// Show the impact of a rule change: manifest changes and every subject whose result changes.
     #[command(after_help = diff::EXIT_CODES)]
     Diff(diff::Args),
@@ -73,6 +78,7 @@ fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::New(args) => new::new(args),
         Command::Test(args) => test::test(args),
         Command::Diff(args) => diff::diff(args),
+        Command::Explain(args) => explain::explain(args),
     }
 }
 

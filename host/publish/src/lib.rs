@@ -6,10 +6,12 @@
 //!   rendered as self-contained HTML, Markdown and XLSX, the rectification list (整改清单),
 //!   the follow-up of the previous round (回头看, 督办单) and `results.json`;
 //! - [`impact`]: the rendering of `dudao diff` (table, JSON, CSV);
+//! - [`explain`]: why one subject got its result (`dudao explain`), as a tree;
 //! - [`text`]: number and value formatting shared by all of them, and atomic file writes.
 //!
 //! Evaluation, scoring and plans are `dudao-engine`'s; this crate only reads their results.
 
+pub mod explain;
 pub mod impact;
 pub mod report;
 pub mod results;
