@@ -182,3 +182,49 @@ fn a_plan_run_with_too_little_fuel_reports_out_of_fuel() {
     let output = dudao(&["run", "--plan", plan, "--data", "fixtures/jiaozuo", "--format", "csv"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
+
+#[test]
+fn completions_are_printed_for_each_shell_and_name_every_subcommand() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = dudao(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}: {}", text(&output.stderr));
+        let script = text(&output.stdout);
+        for subcommand in ["run", "report", "explain", "diff", "pin"] {
+            assert!(script.contains(subcommand), "{shell} completion lacks {subcommand}");
+        }
+    }
+    assert_eq!(dudao(&["completions", "cmd.exe"]).status.code(), Some(2));
+}
+
+#[test]
+fn color_is_used_only_when_asked_or_on_a_terminal() {
+    let args = ["run", "--pack", "no-such.wasm", "--data", "fixtures/jiaozuo"];
+    let plain = dudao(&args);
+    assert_eq!(plain.status.code(), Some(2));
+    // Not a terminal: no escape sequences.
+    assert!(text(&plain.stderr).starts_with("error: cannot read pack `no-such.wasm`"), "{}", text(&plain.stderr));
+    let colored = dudao(&[&args[..], &["--color", "always"]].concat());
+    assert!(text(&colored.stderr).starts_with("\u{1b}["), "{}", text(&colored.stderr));
+    let never = dudao(&[&args[..], &["--color", "never"]].concat());
+    assert_eq!(never.stderr, plain.stderr);
+}
+
+#[test]
+fn quiet_report_prints_no_wrote_lines_but_still_writes() {
+    let pack = support::quality_balance();
+    let dir = tempfile::tempdir().expect("folder");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["report", "--pack", path(&pack), "--data", "fixtures/jiaozuo", "--date", "2026-06-30"];
+        args.extend(["--out-dir", path(dir.path())]);
+        args.extend(extra);
+        dudao(&args)
+    };
+    let loud = run(&[]);
+    assert_eq!(loud.status.code(), Some(0), "{}", text(&loud.stderr));
+    assert!(text(&loud.stderr).contains("wrote "), "{}", text(&loud.stderr));
+    std::fs::remove_file(dir.path().join("report.html")).expect("written before");
+    let quiet = run(&["--quiet"]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet.stderr));
+    assert_eq!(text(&quiet.stderr), "");
+    assert!(dir.path().join("report.html").is_file());
+}

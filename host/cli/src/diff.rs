@@ -71,10 +71,10 @@ pub fn diff(args: Args) -> Result<Exit, Failure> {
     emit(args.output.as_ref(), &text)?;
     let failures = &impact.sandbox_failures;
     if failures.old + failures.new > 0 && (args.format != Format::Table || args.output.is_some()) {
-        eprintln!(
-            "warning: subjects failed in the sandbox: {} with the old pack, {} with the new one",
+        crate::ui::warning(format_args!(
+            "subjects failed in the sandbox: {} with the old pack, {} with the new one",
             failures.old, failures.new
-        );
+        ));
     }
     Ok(if impact.changed { Exit::Failure } else { Exit::Success })
 }

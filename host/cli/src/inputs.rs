@@ -86,10 +86,11 @@ impl RunArgs {
     }
 }
 
-/// A progress bar on standard error when it is a terminal; nothing otherwise (tests, CI).
+/// A progress bar on standard error when it is a terminal and `--quiet` was not given; nothing
+/// otherwise (tests, CI).
 pub fn progress_bar() -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
-    if !std::io::stderr().is_terminal() {
+    if crate::ui::quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(0);

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod exit;
 mod explain;
@@ -16,6 +17,7 @@ mod pin;
 mod report;
 mod run;
 mod test;
+mod ui;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +32,12 @@ pub(crate) use output::{TextOrJson, emit};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors and warnings: no progress bar, no `wrote …` lines.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Colour the `error:` and `warning:` prefixes (auto: on a terminal, unless `NO_COLOR` is set).
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ui::ColorChoice::Auto)]
+    color: ui::ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +70,8 @@ enum Command {
     /// thresholds and their sources, weights, the roll-up to the total and grade, and vetoes.
     #[command(after_help = EXIT_CODES)]
     Explain(explain::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
     /// Show the impact of a rule change: manifest changes and every subject whose result changes.
     #[command(after_help = diff::EXIT_CODES)]
     Diff(diff::Args),
@@ -79,14 +89,17 @@ fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Test(args) => test::test(args),
         Command::Diff(args) => diff::diff(args),
         Command::Explain(args) => explain::explain(args),
+        Command::Completions(args) => completions::completions(args),
     }
 }
 
 fn main() -> std::process::ExitCode {
-    match dispatch(Cli::parse()) {
+    let cli = Cli::parse();
+    ui::init(cli.quiet, cli.color);
+    match dispatch(cli) {
         Ok(code) => code.into(),
         Err(failure) => {
-            eprintln!("error: {}", failure.error);
+            ui::error(&failure.error);
             failure.code.into()
         }
     }

@@ -52,14 +52,14 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
     let report = publish::build(&evaluation, round.as_ref(), &options).map_err(publish_failure)?;
     let written = publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref()).map_err(publish_failure)?;
     for path in &written {
-        eprintln!("wrote {}", path.display());
+        crate::ui::info(format_args!("wrote {}", path.display()));
     }
     let failures = evaluation.failures();
     if failures.is_empty() {
         return Ok(Exit::Success);
     }
     for failure in &failures {
-        eprintln!("error: {failure}");
+        crate::ui::error(failure);
     }
     eprintln!("{}", anyhow!("{} of {} evaluations failed in the sandbox", failures.len(), evaluation.outcomes.len()));
     Ok(Exit::SubjectsFailed)

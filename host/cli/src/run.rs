@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
     }
     if args.format != Format::Table || args.output.is_some() {
         for failure in &failures {
-            eprintln!("error: {failure}");
+            crate::ui::error(failure);
         }
     }
     eprintln!(
