@@ -2,6 +2,7 @@
 
 mod architecture;
 mod authoring;
+mod cache;
 mod cli;
 mod dataset;
 mod explain;

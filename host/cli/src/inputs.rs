@@ -75,6 +75,7 @@ impl RunArgs {
             threads: self.threads,
             limits: self.limits.overrides(),
             progress,
+            cache: dudao_engine::cache::ModuleCache::from_env(),
         };
         match &self.plan {
             Some(plan) => {

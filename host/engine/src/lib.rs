@@ -3,7 +3,8 @@
 //! What lives here:
 //! - the sandbox and its limits ([`sandbox`]: fuel, memory, deadline, named failures) and the
 //!   host side of the pack ABI ([`abi`]: exports, imports, the wire calls);
-//! - packs ([`pack`]: loading, checking, describing, evaluating one unit);
+//! - packs ([`pack`]: loading, checking, describing, evaluating one unit) and the cache of
+//!   compiled packs ([`cache`]);
 //! - evaluation plans ([`plan`]: the model, pins, layering rules, sampling, dates) and where a
 //!   pack applies ([`scope`]);
 //! - evaluation ([`evaluate`]: units in parallel, outcomes in a fixed order, [`outcome`]),
@@ -30,6 +31,7 @@
 //! ```
 
 pub mod abi;
+pub mod cache;
 pub mod casetest;
 pub mod evaluate;
 pub mod files;

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rules_sdk::wire::{AbiVersion, IndicatorResult, Level, Manifest, Output, Status};
-use wasmtime::{InstancePre, Module};
+use wasmtime::InstancePre;
 
 use crate::abi::{self, Session, Violation};
 use crate::sandbox::{EvalError, Sandbox, StoreState};
@@ -157,7 +157,8 @@ impl LoadedPack {
             return Err(PackError::TooLarge { path, size: bytes.len() as u64, limit });
         }
         let sha256 = sha256_hex(bytes);
-        let module = Module::new(sandbox.engine(), bytes)
+        let module = sandbox
+            .compile(bytes)
             .map_err(|error| PackError::NotWasm { path: path.clone(), message: error.root_cause().to_string() })?;
         let violations = abi::violations(&module);
         if !violations.is_empty() {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rules_sdk::wire::{GradeBand, Level};
 use serde::Serialize;
 
+use crate::cache::ModuleCache;
 use crate::evaluate::{self, Evaluation, RunOptions};
 use crate::pack::{LoadedPack, PackError};
 use crate::plan::{self, Plan, PlanError, PlanPack, SampleGroup, ScopeKind};
@@ -85,6 +86,8 @@ pub struct RunSettings {
     pub limits: LimitOverrides,
     /// Told how many units are done as they finish.
     pub progress: Option<evaluate::Progress>,
+    /// Where compiled packs are kept between runs; `None` compiles every time.
+    pub cache: Option<ModuleCache>,
 }
 
 /// Evaluates a dataset with pack files (no plan: every pack everywhere, default limits unless
@@ -94,7 +97,7 @@ pub struct RunSettings {
 ///
 /// A [`RunError`] when a pack, the dataset or its values cannot be used.
 pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Result<Evaluation, RunError> {
-    let sandbox = Sandbox::new(settings.limits.apply(Limits::default()))?;
+    let sandbox = Sandbox::new(settings.limits.apply(Limits::default()))?.with_cache(settings.cache.clone());
     let mut loaded = Vec::with_capacity(packs.len());
     for path in packs {
         let pack = LoadedPack::load(&sandbox, path)?;
@@ -125,7 +128,7 @@ pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Resu
 pub fn run_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result<(Evaluation, Round), RunError> {
     let plan = Plan::load(plan_path)?;
     let files = plan::read_pinned(&plan, plan_path)?;
-    let sandbox = Sandbox::new(settings.limits.apply(plan.limits()))?;
+    let sandbox = Sandbox::new(settings.limits.apply(plan.limits()))?.with_cache(settings.cache.clone());
     let mut loaded = Vec::with_capacity(files.len());
     for (path, bytes) in &files {
         loaded.push(LoadedPack::from_bytes(&sandbox, path, bytes)?);

@@ -66,6 +66,7 @@ pub struct Sandbox {
     engine: Engine,
     limits: Limits,
     ticker: Option<EpochTicker>,
+    cache: Option<crate::cache::ModuleCache>,
 }
 
 impl Sandbox {
@@ -79,7 +80,25 @@ impl Sandbox {
         config.consume_fuel(true).epoch_interruption(true).cranelift_nan_canonicalization(true).max_wasm_stack(1 << 20);
         let engine = Engine::new(&config).map_err(|error| SandboxError(error.to_string()))?;
         let ticker = EpochTicker::start(engine.clone());
-        Ok(Sandbox { engine, limits, ticker: Some(ticker) })
+        Ok(Sandbox { engine, limits, ticker: Some(ticker), cache: None })
+    }
+
+    /// The same sandbox, keeping compiled modules in `cache` (see [`crate::cache`]).
+    pub fn with_cache(mut self, cache: Option<crate::cache::ModuleCache>) -> Sandbox {
+        self.cache = cache;
+        self
+    }
+
+    /// Compiles a binary module, through the cache when there is one.
+    ///
+    /// # Errors
+    ///
+    /// wasmtime's error when the module does not compile.
+    pub fn compile(&self, bytes: &[u8]) -> wasmtime::Result<wasmtime::Module> {
+        match &self.cache {
+            Some(cache) => cache.compile(&self.engine, bytes).map(|(module, _)| module),
+            None => wasmtime::Module::new(&self.engine, bytes),
+        }
     }
 
     /// The engine.
