@@ -121,10 +121,60 @@ fn fixtures(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Times `dudao run` over a national-scale dataset at 1 and 2 threads, side by side.
+/// One timed run of a command: wall seconds, peak resident memory (MiB, when `/usr/bin/time`
+/// is there to measure it) and whether it succeeded.
+struct Timed {
+    seconds: f64,
+    peak_mib: Option<f64>,
+}
+
+fn timed(binary: &Path, args: &[&str], envs: &[(&str, &str)], root: &Path) -> Result<Timed, String> {
+    let time = Path::new("/usr/bin/time");
+    let report = root.join("target/bench/time.txt");
+    let mut command = if time.exists() {
+        let mut command = Command::new(time);
+        command.arg("-f").arg("%M").arg("-o").arg(&report).arg(binary);
+        command
+    } else {
+        Command::new(binary)
+    };
+    command.args(args).current_dir(root).stdout(std::process::Stdio::null());
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    let start = Instant::now();
+    let status = command.status().map_err(|error| format!("cannot run {}: {error}", binary.display()))?;
+    let seconds = start.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("{} {} failed ({status})", binary.display(), args.join(" ")));
+    }
+    let peak_mib = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|text| text.trim().lines().last().and_then(|line| line.trim().parse::<f64>().ok()))
+        .map(|kib| kib / 1024.0);
+    Ok(Timed { seconds, peak_mib })
+}
+
+fn mib(timed: &Timed) -> String {
+    timed.peak_mib.map_or_else(|| "n/a".to_owned(), |mib| format!("{mib:.0} MiB"))
+}
+
+/// Whole-process figures, side by side in one run: `dudao run` over a national-scale dataset
+/// at 1 and 2 threads (peak memory, byte-identical outputs), and the Jiaozuo round cold and
+/// with a warm cache of compiled packs. `--baseline OLD_DUDAO` runs an older binary on the
+/// same inputs right after each measurement, for ratios.
 fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
-    let counties = extra.first().cloned().unwrap_or_else(|| "2800".to_owned());
-    let per_county = extra.get(1).cloned().unwrap_or_else(|| "70".to_owned());
+    let mut positional = Vec::new();
+    let mut baseline = None;
+    let mut args = extra.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--baseline" => baseline = Some(PathBuf::from(args.next().ok_or("--baseline needs a binary")?)),
+            other => positional.push(other.to_owned()),
+        }
+    }
+    let counties = positional.first().cloned().unwrap_or_else(|| "2800".to_owned());
+    let per_county = positional.get(1).cloned().unwrap_or_else(|| "70".to_owned());
     let data = root.join("target/bench/national");
     status(
         cargo()
@@ -136,25 +186,64 @@ fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
     )?;
     status(cargo().current_dir(root).args(["build", "--quiet", "--release", "--package", "dudao"]), "building dudao")?;
     let binary = root.join("target/release/dudao");
-    let mut timings = Vec::new();
+    let binaries: Vec<(&str, PathBuf)> =
+        std::iter::once(("new", binary)).chain(baseline.map(|old| ("old", old))).collect();
+    let data_arg = data.display().to_string();
+    let dataset_mib = std::fs::read_dir(&data)
+        .map(|entries| entries.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum::<u64>())
+        .unwrap_or(0) as f64
+        / (1 << 20) as f64;
+    println!("national dataset: {counties} counties × {per_county} schools, {dataset_mib:.1} MiB of CSV");
+    let mut national: Vec<(&str, &str, Timed, Vec<u8>)> = Vec::new();
     for threads in ["1", "2"] {
-        let out = root.join(format!("target/bench/results-{threads}.csv"));
-        let start = Instant::now();
-        status(
-            Command::new(&binary)
-                .args(["run", "--pack", "target/packs/quality-balance.wasm", "--format", "csv", "--threads", threads])
-                .arg("--data")
-                .arg(&data)
-                .arg("--output")
-                .arg(&out)
-                .current_dir(root),
-            "dudao run",
-        )?;
-        let seconds = start.elapsed().as_secs_f64();
-        timings.push((threads, seconds, std::fs::read(&out).map_err(|error| error.to_string())?));
-        println!("threads {threads}: {seconds:.2} s");
+        for (label, binary) in &binaries {
+            let out = root.join(format!("target/bench/results-{label}-{threads}.csv"));
+            let out_arg = out.display().to_string();
+            let args = [
+                "run", "--pack", "target/packs/quality-balance.wasm", "--format", "csv", "--threads", threads, "--data",
+                &data_arg, "--output", &out_arg,
+            ];
+            let run = timed(binary, &args, &[("DUDAO_CACHE", "off")], root)?;
+            println!("{label}: quality-balance, national, {threads} thread(s): {:.2} s, peak {}", run.seconds, mib(&run));
+            national.push((label, threads, run, std::fs::read(&out).map_err(|error| error.to_string())?));
+        }
     }
-    println!("speed-up 2 threads / 1 thread: {:.2}×", timings[0].1 / timings[1].1);
-    println!("outputs byte-identical across thread counts: {}", timings[0].2 == timings[1].2);
+    for (label, _) in &binaries {
+        let of = |threads: &str| national.iter().find(|(l, t, _, _)| l == label && *t == threads);
+        if let (Some(one), Some(two)) = (of("1"), of("2")) {
+            println!("{label}: speed-up 2 threads / 1 thread: {:.2}×", one.2.seconds / two.2.seconds);
+            println!("{label}: outputs byte-identical across thread counts: {}", one.3 == two.3);
+        }
+    }
+    if binaries.len() == 2 {
+        for threads in ["1", "2"] {
+            let of = |label: &str| national.iter().find(|(l, t, _, _)| *l == label && *t == threads);
+            if let (Some(new), Some(old)) = (of("new"), of("old")) {
+                println!(
+                    "{threads} thread(s): new is {:.2}× the speed of old; outputs identical: {}",
+                    old.2.seconds / new.2.seconds,
+                    new.3 == old.3
+                );
+            }
+        }
+    }
+    // The Jiaozuo round: compiling the six packs dominates a cold start.
+    let cache = root.join("target/bench/cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    std::fs::create_dir_all(&cache).map_err(|error| error.to_string())?;
+    let cache_arg = cache.display().to_string();
+    let round = ["run", "--plan", "fixtures/plans/jiaozuo-2026.toml", "--data", "fixtures/jiaozuo", "--format", "csv"];
+    for (label, binary) in &binaries {
+        let off = timed(binary, &round, &[("DUDAO_CACHE", "off")], root)?;
+        println!("{label}: Jiaozuo 2026 round, no cache: {:.2} s", off.seconds);
+    }
+    let cold = timed(&binaries[0].1, &round, &[("DUDAO_CACHE_DIR", &cache_arg)], root)?;
+    let warm = timed(&binaries[0].1, &round, &[("DUDAO_CACHE_DIR", &cache_arg)], root)?;
+    println!(
+        "new: Jiaozuo 2026 round, cold cache {:.2} s, warm cache {:.2} s ({:.0}% of cold)",
+        cold.seconds,
+        warm.seconds,
+        100.0 * warm.seconds / cold.seconds
+    );
     Ok(())
 }

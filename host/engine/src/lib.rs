@@ -36,6 +36,7 @@ pub mod casetest;
 pub mod evaluate;
 pub mod files;
 pub mod impact;
+pub mod instances;
 pub mod outcome;
 pub mod pack;
 pub mod plan;

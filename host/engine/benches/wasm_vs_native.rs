@@ -1,0 +1,89 @@
+//! The same units evaluated three ways, side by side: in the sandbox (a fresh instance per
+//! unit, JSON across the boundary), natively with the same JSON round trip, and natively on
+//! typed records. The ratios are the cost of the sandbox; `docs/performance.md` quotes them.
+//!
+//! `cargo xtask packs` first (the bench loads `target/packs/quality-balance.wasm`); the
+//! dataset is `fixtures/jiaozuo`, or the folder in `DUDAO_BENCH_DATA` (for example the
+//! national one `cargo xtask bench` generates in `target/bench/national`).
+
+use std::path::{Path, PathBuf};
+
+use dudao_dataset::{Dataset, Prepared};
+use dudao_engine::pack::LoadedPack;
+use dudao_engine::sandbox::{Limits, Sandbox};
+use quality_balance::QualityBalance;
+use rules_sdk::Pack;
+use rules_sdk::wire::{IndicatorResult, Unit, UnitSpec};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Inputs {
+    sandbox: Sandbox,
+    pack: LoadedPack,
+    prepared: Prepared,
+    units: Vec<(UnitSpec, usize, String)>,
+}
+
+fn inputs() -> &'static Inputs {
+    static INPUTS: std::sync::OnceLock<Inputs> = std::sync::OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let sandbox = Sandbox::new(Limits::default()).expect("sandbox");
+        let module = root().join("target/packs/quality-balance.wasm");
+        let pack = LoadedPack::load(&sandbox, &module).expect("run `cargo xtask packs` first");
+        let data = std::env::var_os("DUDAO_BENCH_DATA").map_or_else(|| root().join("fixtures/jiaozuo"), PathBuf::from);
+        let dataset = Dataset::load(&data).expect("dataset");
+        let prepared = dudao_dataset::prepare(&dataset, &[&pack.manifest]).expect("valid dataset");
+        let mut units = Vec::new();
+        for spec in &pack.manifest.units {
+            for subject in prepared.subjects_in_scope(0, spec.level) {
+                units.push((spec.clone(), subject, prepared.subject(spec.level, subject).id.clone()));
+            }
+        }
+        Inputs { sandbox, pack, prepared, units }
+    })
+}
+
+fn main() {
+    divan::main();
+}
+
+/// Every unit in the sandbox: serialise, fresh instance, evaluate, check the output.
+#[divan::bench(sample_count = 10)]
+fn sandboxed() -> usize {
+    let inputs = inputs();
+    let mut count = 0;
+    for (spec, subject, id) in &inputs.units {
+        let bytes = dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject);
+        let (results, _) = inputs.pack.evaluate(&inputs.sandbox, spec.level, id, &bytes);
+        count += results.expect("evaluates").len();
+    }
+    count
+}
+
+/// Every unit natively, with the JSON round trip the ABI makes (unit in, results out).
+#[divan::bench(sample_count = 10)]
+fn native_with_json() -> usize {
+    let inputs = inputs();
+    let mut count = 0;
+    for (spec, subject, _) in &inputs.units {
+        let bytes = dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject);
+        let unit: Unit = serde_json::from_slice(&bytes).expect("unit");
+        let results = QualityBalance::evaluate(&unit).expect("evaluates");
+        let out = serde_json::to_vec(&results).expect("results");
+        let back: Vec<IndicatorResult> = serde_json::from_slice(&out).expect("results");
+        count += back.len();
+    }
+    count
+}
+
+/// Every unit natively on typed records already built.
+#[divan::bench(sample_count = 10)]
+fn native_typed(bencher: divan::Bencher) {
+    let inputs = inputs();
+    let units: Vec<Unit> =
+        inputs.units.iter().map(|(spec, subject, _)| dudao_dataset::unit(&inputs.prepared, 0, spec, *subject)).collect();
+    bencher.bench(|| units.iter().map(|unit| QualityBalance::evaluate(unit).expect("evaluates").len()).sum::<usize>());
+}
+

@@ -1,0 +1,40 @@
+//! How instances get their memory: from a pool of slots that stay mapped, instead of a fresh
+//! mapping per unit.
+//!
+//! Every unit runs in a fresh instance, and with wasmtime's default (on-demand) allocator
+//! each instance maps, protects and unmaps its own linear memory: half of a national run went
+//! to those system calls, and they take the process-wide memory-map lock, so a second worker
+//! added nothing. The pooling allocator keeps a fixed number of instance slots mapped for the
+//! life of the engine; a finished instance's memory is reset in place (the first
+//! [`KEEP_RESIDENT`] bytes zeroed, the rest returned to the kernel) and the module's data
+//! segments are mapped copy-on-write. Each unit still sees a fresh, zeroed memory — the tests
+//! check that nothing written by one unit is visible to the next — and every limit still holds
+//! per instance.
+//!
+//! Slots bound how many instances may be alive at once: [`SLOTS`] is far more than the
+//! workers of any run (each worker holds one instance at a time), and each slot only reserves
+//! address space until used.
+
+use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+use crate::sandbox::Limits;
+
+/// Instance slots in the pool.
+pub const SLOTS: u32 = 256;
+
+/// Bytes at the start of each linear memory that stay resident between instances and are
+/// zeroed in place (cheaper than returning them to the kernel and faulting them in again).
+pub const KEEP_RESIDENT: usize = 1 << 20;
+
+/// Configures the pooling allocator for packs running under `limits`.
+pub(crate) fn configure(config: &mut Config, limits: &Limits, max_table_elements: usize) {
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_core_instances(SLOTS)
+        .total_memories(SLOTS)
+        .total_tables(SLOTS)
+        .max_memory_size(limits.memory_bytes)
+        .table_elements(max_table_elements)
+        .linear_memory_keep_resident(KEEP_RESIDENT)
+        .table_keep_resident(64 << 10);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool)).memory_init_cow(true);
+}
