@@ -170,10 +170,16 @@ fn quality_balance_with_junior_qualified_threshold_5(work: &Path) -> PathBuf {
     }
     // The original inherits from the workspace; the copy stands alone, with the same versions.
     let sdk = root.join("rules-sdk");
+    let original = std::fs::read_to_string(root.join("rules/quality-balance/Cargo.toml")).expect("Cargo.toml");
+    let version = original
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the pack's own version");
     std::fs::write(
         krate.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"quality-balance\"\nversion = \"1.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+            "[package]\nname = \"quality-balance\"\nversion = \"{version}\"\nedition = \"2024\"\npublish = false\n\n\
              [workspace]\n\n[lib]\ncrate-type = [\"cdylib\", \"rlib\"]\n\n[dependencies]\n\
              rules-sdk = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",
             sdk.display().to_string()

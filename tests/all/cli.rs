@@ -38,7 +38,7 @@ fn run_prints_a_readable_summary_of_the_jiaozuo_fixtures() {
     ] {
         assert!(stdout.contains(county), "{county} missing from\n{stdout}");
     }
-    assert!(stdout.contains("quality-balance 1.0.0"), "{stdout}");
+    assert!(stdout.contains("quality-balance 1.0.1"), "{stdout}");
     assert!(stdout.contains("沙箱错误: 无"), "{stdout}");
 }
 
@@ -124,7 +124,7 @@ fn check_accepts_a_good_pack_and_names_what_is_wrong_with_a_bad_one() {
     let pack = support::quality_balance();
     let output = dudao(&["check", path(&pack)]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).starts_with("ok: pack `quality-balance` 1.0.0"));
+    assert!(text(&output.stdout).starts_with("ok: pack `quality-balance` 1.0.1"));
 
     let dir = tempfile::tempdir().expect("folder");
     let bad = WatPack {

