@@ -230,7 +230,9 @@ fn diff_of_a_changed_threshold_lists_exactly_the_subjects_whose_results_change()
     assert_eq!(threshold["op"], ">=");
     assert_eq!((threshold["old"]["value"].as_f64(), threshold["new"]["value"].as_f64()), (Some(5.3), Some(5.0)));
     assert!(
-        threshold["new"]["source"]["item"].as_str().is_some_and(|item| item.starts_with("第六条第（一）项（“每百名学生")),
+        threshold["new"]["source"]["item"]
+            .as_str()
+            .is_some_and(|item| item.starts_with("第六条第（一）项（“每百名学生")),
         "{threshold:#}"
     );
     assert!(impact["manifest"]["added"].as_array().is_some_and(Vec::is_empty));

@@ -154,7 +154,9 @@ fn inspect_shows_the_indicator_tree_with_threshold_sources() {
     let stdout = text(&output.stdout);
     assert!(stdout.contains("qb.school.qualified_teachers_per100  每百名学生拥有高于规定学历教师数"), "{stdout}");
     assert!(
-        stdout.contains("primary: ≥ 4.2 — 县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号） 第六条第（一）项（“每百名学生"),
+        stdout.contains(
+            "primary: ≥ 4.2 — 县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号） 第六条第（一）项（“每百名学生"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("junior: ≤ 0.45"), "{stdout}");

@@ -58,7 +58,12 @@ impl Row {
     }
 
     fn name(&self) -> String {
-        format!("{} {}{}", self.pack, self.indicator, self.applies_to.as_deref().map_or(String::new(), |s| format!(" ({s})")))
+        format!(
+            "{} {}{}",
+            self.pack,
+            self.indicator,
+            self.applies_to.as_deref().map_or(String::new(), |s| format!(" ({s})"))
+        )
     }
 }
 
@@ -189,8 +194,7 @@ fn every_threshold_of_the_standard_packs_matches_the_official_table() {
 
 #[test]
 fn the_six_conditions_of_non_recognition_and_the_85_percent_rule_are_vetoes_of_government_duty() {
-    let duty = manifests()
-        .iter().find(|manifest| manifest.id == "government-duty").expect("government-duty");
+    let duty = manifests().iter().find(|manifest| manifest.id == "government-duty").expect("government-duty");
     let vetoes: Vec<&str> = duty
         .nodes()
         .into_iter()

@@ -8,10 +8,10 @@ use crate::measure::{
     BACKBONE_EXCHANGE, CERTIFIED, CLASS_SIZE, COMMITTEE_ITEMS, COMPREHENSIVE_INSPECTION, DISABLED_ENROLLMENT, EXCHANGE,
     FOUR_UNIFIED, FUNDING_ITEMS, INSPECTION_COMMITTEE, INSPECTION_FUNDING, INSPECTOR_STAFFING, INSPECTOR_TRAINING,
     JUNIOR_RETENTION, LAYOUT_PLAN, LEFT_BEHIND_CARE, MIGRANT_CHILDREN, MUSIC_ART_ROOMS, NEARBY_JUNIOR, NEARBY_PRIMARY,
-    NO_EXAM_ADMISSION, NO_FALSIFICATION, NO_ILLEGAL_SCHOOL_CHOICE, NO_KEY_SCHOOLS, NO_MAJOR_INCIDENT, NO_UNFILLED_POSTS,
-    PERFORMANCE_PAY, PRINCIPAL_TERM_INSPECTION, QUOTA_ALLOCATION, QUOTA_RURAL_PRIORITY, RECTIFICATION, Rule,
-    SALARY_PARITY, SCHOOL_SIZE, SMALL_SCHOOL_FUNDING, SOCIAL_RECOGNITION, SPECIAL_SCHOOL_FUNDING, STAFFING_POOLED,
-    TRAINING_360, TRAINING_FUNDS, parameters,
+    NO_EXAM_ADMISSION, NO_FALSIFICATION, NO_ILLEGAL_SCHOOL_CHOICE, NO_KEY_SCHOOLS, NO_MAJOR_INCIDENT,
+    NO_UNFILLED_POSTS, PERFORMANCE_PAY, PRINCIPAL_TERM_INSPECTION, QUOTA_ALLOCATION, QUOTA_RURAL_PRIORITY,
+    RECTIFICATION, Rule, SALARY_PARITY, SCHOOL_SIZE, SMALL_SCHOOL_FUNDING, SOCIAL_RECOGNITION, SPECIAL_SCHOOL_FUNDING,
+    STAFFING_POOLED, TRAINING_360, TRAINING_FUNDS, parameters,
 };
 
 /// Grade bands of the pack's total, highest first. Set locally (no national bands exist); an
@@ -105,7 +105,10 @@ fn county_fields() -> Vec<FieldBuilder> {
         count("migrant_children", "符合条件的随迁子女数"),
         count("migrant_children_public", "在公办学校和政府购买服务的民办学校就读的随迁子女数"),
         flag("layout_plan_implemented", "已制定并实施义务教育学校布局规划"),
-        flag("four_unified_standards", "县域内学校建设标准、教师编制标准、生均公用经费基准定额、基本装备配置标准统一（四统一）"),
+        flag(
+            "four_unified_standards",
+            "县域内学校建设标准、教师编制标准、生均公用经费基准定额、基本装备配置标准统一（四统一）",
+        ),
         count("special_schools", "县域内特殊教育学校数"),
         amount("funding_per_special_student_yuan", "特殊教育学校生均公用经费（元；无特殊教育学校填0）"),
         flag("performance_pay_fully_set", "已按规定足额核定教师绩效工资总量"),
@@ -179,11 +182,7 @@ fn value_orientation() -> NodeBuilder {
         .child(veto(&NO_EXAM_ADMISSION, "义务教育学校不以考试方式招生", "存在以考试方式招生"))
         .child(veto(&NO_ILLEGAL_SCHOOL_CHOICE, "无违规择校行为", "存在违规择校行为"))
         .child(veto(&NO_KEY_SCHOOLS, "不设重点学校、重点班", "存在重点学校或重点班"))
-        .child(veto(
-            &NO_UNFILLED_POSTS,
-            "无“有编不补”或长期聘用编外教师",
-            "存在“有编不补”或长期聘用编外教师的情况",
-        ))
+        .child(veto(&NO_UNFILLED_POSTS, "无“有编不补”或长期聘用编外教师", "存在“有编不补”或长期聘用编外教师的情况"))
         .child(veto(
             &NO_MAJOR_INCIDENT,
             "教育系统无重大安全责任事故和严重违纪违规事件",
@@ -440,15 +439,10 @@ fn balance() -> NodeBuilder {
         )
         .child(requirement(&LEFT_BEHIND_CARE, "留守儿童关爱体系健全", "left_behind_care_system"))
         .child(
-            indicator(
-                &JUNIOR_RETENTION,
-                "初中三年巩固率",
-                "比例",
-                "junior_cohort_retained / junior_cohort_entrants",
-            )
-            .weight(1.0)
-            .scoring(linear(0.9, 0.95))
-            .rollup(Level::City, Aggregation::Mean),
+            indicator(&JUNIOR_RETENTION, "初中三年巩固率", "比例", "junior_cohort_retained / junior_cohort_entrants")
+                .weight(1.0)
+                .scoring(linear(0.9, 0.95))
+                .rollup(Level::City, Aggregation::Mean),
         )
         .child(
             indicator(

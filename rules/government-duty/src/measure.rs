@@ -42,8 +42,12 @@ macro_rules! secondary {
 // article that lists them was not found printed, so no article number is cited.
 
 /// 以考试方式招生 (veto).
-pub const NO_EXAM_ADMISSION: Rule =
-    rule("gd.value.no_exam_admission", Comparison::AtMost, 0.0, (BALANCE, "不予认定情形（“存在以考试方式招生”；条款序号未经核对）"));
+pub const NO_EXAM_ADMISSION: Rule = rule(
+    "gd.value.no_exam_admission",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“存在以考试方式招生”；条款序号未经核对）"),
+);
 /// 违规择校 (veto).
 pub const NO_ILLEGAL_SCHOOL_CHOICE: Rule = rule(
     "gd.value.no_illegal_school_choice",
@@ -52,8 +56,12 @@ pub const NO_ILLEGAL_SCHOOL_CHOICE: Rule = rule(
     (BALANCE, "不予认定情形（“存在违规择校行为”；条款序号未经核对）"),
 );
 /// 重点学校或重点班 (veto).
-pub const NO_KEY_SCHOOLS: Rule =
-    rule("gd.value.no_key_schools", Comparison::AtMost, 0.0, (BALANCE, "不予认定情形（“存在重点学校或重点班”；条款序号未经核对）"));
+pub const NO_KEY_SCHOOLS: Rule = rule(
+    "gd.value.no_key_schools",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“存在重点学校或重点班”；条款序号未经核对）"),
+);
 /// 有编不补 or long-term hiring outside the establishment (veto).
 pub const NO_UNFILLED_POSTS: Rule = rule(
     "gd.value.no_unfilled_posts",
@@ -69,8 +77,12 @@ pub const NO_MAJOR_INCIDENT: Rule = rule(
     (BALANCE, "不予认定情形（“教育系统存在重大安全责任事故和严重违纪违规事件”；条款序号未经核对）"),
 );
 /// 弄虚作假 (veto).
-pub const NO_FALSIFICATION: Rule =
-    rule("gd.value.no_falsification", Comparison::AtMost, 0.0, (BALANCE, "不予认定情形（“有弄虚作假行为”；条款序号未经核对）"));
+pub const NO_FALSIFICATION: Rule = rule(
+    "gd.value.no_falsification",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“有弄虚作假行为”；条款序号未经核对）"),
+);
 
 // 组织领导: the reform's own mechanisms.
 
@@ -93,7 +105,11 @@ pub const INSPECTOR_STAFFING: Rule = rule(
     "gd.leadership.inspector_staffing",
     Comparison::AtLeast,
     1.0,
-    (FOUNDING, "第12条（督学按与学校数1∶5的比例配备，部分学生数较多的学校按1∶1的比例配备）"),
+    (
+        FOUNDING,
+        "第12条（督学按与学校数1∶5的比例配备，部分学生数较多的学校按1∶1的比例配备）；1∶5与中小学校责任督学挂牌督导办法\
+         第一条“按1人负责5所左右学校的标准配备责任督学”一致",
+    ),
 );
 /// 督学培训: share of inspectors trained at least 40 学时 this year.
 pub const INSPECTOR_TRAINING: Rule = rule(
@@ -283,7 +299,10 @@ pub const MIGRANT_CHILDREN: Rule = local_rule(
     Comparison::AtLeast,
     0.85,
     "migrant_children_public_min",
-    (BALANCE, secondary!("第七条第（十五）项（符合条件的随迁子女在公办学校和政府购买服务的民办学校就读比例不低于85%）")),
+    (
+        BALANCE,
+        secondary!("第七条第（十五）项（符合条件的随迁子女在公办学校和政府购买服务的民办学校就读比例不低于85%）"),
+    ),
 );
 /// (十五) 留守儿童关爱体系.
 pub const LEFT_BEHIND_CARE: Rule = rule(
@@ -383,7 +402,7 @@ pub const PRIMARY_CLASS_LIMIT: f64 = 45.0;
 pub const JUNIOR_CLASS_LIMIT: f64 = 50.0;
 /// Village schools and teaching points below this many students are funded as if they had it.
 pub const SMALL_SCHOOL_FUNDED_AS: f64 = 100.0;
-/// Schools per inspector (1∶5).
+/// Schools per inspector (1∶5: 焦办文〔2021〕23号 第12条; 中小学校责任督学挂牌督导办法 第一条).
 pub const SCHOOLS_PER_INSPECTOR: f64 = 5.0;
 /// Classes per music room and per art room (第七条第（三）项).
 pub const CLASSES_PER_ROOM: f64 = 12.0;
@@ -920,9 +939,12 @@ pub fn evaluate(
     out.push((
         SPECIAL_SCHOOL_FUNDING,
         if county.special_schools > 0.0 {
-            SPECIAL_SCHOOL_FUNDING
-                .judge(county.funding_per_special_student_yuan, SPECIAL_SCHOOL_FUNDING.bound)
-                .noted(format!("特殊教育学校{}所，生均公用经费{}元", county.special_schools, county.funding_per_special_student_yuan))
+            SPECIAL_SCHOOL_FUNDING.judge(county.funding_per_special_student_yuan, SPECIAL_SCHOOL_FUNDING.bound).noted(
+                format!(
+                    "特殊教育学校{}所，生均公用经费{}元",
+                    county.special_schools, county.funding_per_special_student_yuan
+                ),
+            )
         } else {
             Finding::not_applicable("县域内无特殊教育学校")
         },
@@ -945,10 +967,16 @@ pub fn evaluate(
         present(county.performance_pay_fully_set, &PERFORMANCE_PAY, "按规定足额核定教师绩效工资总量"),
     ));
     let teachers = (county.full_time_teachers, "full_time_teachers");
-    let shares = |rule: Rule, part: (f64, &str), whole: (f64, &str), empty: &str| -> Result<(Rule, Finding), PackError> {
-        Ok((rule, share_finding(&rule, params.bound(&rule)?, id, part, whole, empty)?))
-    };
-    out.push(shares(TRAINING_360, (county.teachers_completed_360h, "teachers_completed_360h"), teachers, "无专任教师")?);
+    let shares =
+        |rule: Rule, part: (f64, &str), whole: (f64, &str), empty: &str| -> Result<(Rule, Finding), PackError> {
+            Ok((rule, share_finding(&rule, params.bound(&rule)?, id, part, whole, empty)?))
+        };
+    out.push(shares(
+        TRAINING_360,
+        (county.teachers_completed_360h, "teachers_completed_360h"),
+        teachers,
+        "无专任教师",
+    )?);
     out.push((
         STAFFING_POOLED,
         present(county.staffing_pooled, &STAFFING_POOLED, "县级教育行政部门统筹分配各校教职工编制和岗位"),

@@ -132,7 +132,8 @@ fn vetoes_are_one_when_the_practice_exists() {
 
 #[test]
 fn the_six_conditions_of_non_recognition_are_each_a_veto() {
-    let cases: [(fn(&mut County), &Rule); 6] = [
+    type Set = fn(&mut County);
+    let cases: [(Set, &Rule); 6] = [
         (|county| county.exam_admission = true, &NO_EXAM_ADMISSION),
         (|county| county.illegal_school_choice = true, &NO_ILLEGAL_SCHOOL_CHOICE),
         (|county| county.key_schools_or_classes = true, &NO_KEY_SCHOOLS),
@@ -140,12 +141,8 @@ fn the_six_conditions_of_non_recognition_are_each_a_veto() {
         (|county| county.major_incident = true, &NO_MAJOR_INCIDENT),
         (|county| county.falsification = true, &NO_FALSIFICATION),
     ];
-    let vetoes: Vec<String> = manifest()
-        .nodes()
-        .into_iter()
-        .filter(|node| node.veto.is_some())
-        .map(|node| node.id.clone())
-        .collect();
+    let vetoes: Vec<String> =
+        manifest().nodes().into_iter().filter(|node| node.veto.is_some()).map(|node| node.id.clone()).collect();
     for (set, rule) in cases {
         let mut county = county();
         set(&mut county);
@@ -405,11 +402,14 @@ fn music_rooms_under_96_square_metres_and_art_rooms_under_90_miss_the_standard()
     small_music.music_room_min_area_m2 = 95.5;
     let mut small_art = school("B", "primary", 400.0, 0.0);
     small_art.art_room_min_area_m2 = 89.0;
-    let finding = find(&run(&county(), &[], &[small_music, small_art, school("C", "junior", 0.0, 400.0)]), &MUSIC_ART_ROOMS);
+    let finding =
+        find(&run(&county(), &[], &[small_music, small_art, school("C", "junior", 0.0, 400.0)]), &MUSIC_ART_ROOMS);
     assert_eq!(finding.value, Some(1.0 / 3.0));
     assert_eq!(
         finding.note.as_deref(),
-        Some("1/3 所学校达标；未达标：学校A（最小音乐教室95.5m²，应不小于96m²）、学校B（最小美术教室89m²，应不小于90m²）")
+        Some(
+            "1/3 所学校达标；未达标：学校A（最小音乐教室95.5m²，应不小于96m²）、学校B（最小美术教室89m²，应不小于90m²）"
+        )
     );
 }
 

@@ -98,7 +98,10 @@ pub fn manifest() -> Manifest {
                 Comparison::AtLeast,
                 1.0,
                 Some(stage.key()),
-                (DOCUMENT, "第六条（全部学校均须达到“每所学校至少6项指标达到上述要求，余项不能低于要求的85%”；概述，非原文）"),
+                (
+                    DOCUMENT,
+                    "第六条（全部学校均须达到“每所学校至少6项指标达到上述要求，余项不能低于要求的85%”；概述，非原文）",
+                ),
             )
             .pass_fail(),
         );

@@ -48,19 +48,17 @@ const MYOPIA_SOURCE: (&str, &str) = (
     "一、目标（“到2030年……小学生近视率下降到38%以下，初中生近视率下降到60%以下”，全国总体目标）；\
      以2030年目标作每校、每县默认界限为地方实施口径",
 );
-const HOMEWORK_SOURCE: (&str, &str) =
-    (
-        DOUBLE_REDUCTION,
-        "二、5.（“分类明确作业总量……小学三至六年级书面作业平均完成时间不超过60分钟，初中书面作业平均完成时间不超过90分钟”；\
+const HOMEWORK_SOURCE: (&str, &str) = (
+    DOUBLE_REDUCTION,
+    "二、5.（“分类明确作业总量……小学三至六年级书面作业平均完成时间不超过60分钟，初中书面作业平均完成时间不超过90分钟”；\
          条目序号据转载文本）",
-    );
+);
 const VALUE_ADDED_SOURCE: (&str, &str) = (GUIDE, "结果评价与增值评价相结合；“较上期不下降”为本包口径（地方实施口径）");
-const MYOPIA_FALL_SOURCE: (&str, &str) =
-    (
-        MYOPIA_PLAN,
-        "一、目标（“到2023年，力争实现全国儿童青少年总体近视率在2018年的基础上每年降低0.5个百分点以上”，该目标期限已届满）；\
+const MYOPIA_FALL_SOURCE: (&str, &str) = (
+    MYOPIA_PLAN,
+    "一、目标（“到2023年，力争实现全国儿童青少年总体近视率在2018年的基础上每年降低0.5个百分点以上”，该目标期限已届满）；\
          沿用为年度增值默认界限为地方实施口径",
-    );
+);
 
 const fn school(
     id: &'static str,
@@ -110,8 +108,7 @@ pub const SCHOOL_MYOPIA_CHANGE: Rule =
 pub const COUNTY_LEVEL3: Rule =
     county("qm.county.level3_share", Comparison::AtLeast, 0.5, Some("level3_share_min"), LEVEL3_SOURCE);
 /// 学业水平校际差异率 (county).
-pub const COUNTY_BETWEEN: Rule =
-    county("qm.county.between_school_rate", Comparison::Below, 0.15, None, BETWEEN_SOURCE);
+pub const COUNTY_BETWEEN: Rule = county("qm.county.between_school_rate", Comparison::Below, 0.15, None, BETWEEN_SOURCE);
 /// 国家学生体质健康标准及格率 (county).
 pub const COUNTY_PE: Rule =
     county("qm.county.pe_pass_rate", Comparison::AtLeast, 0.9, Some("pe_pass_rate_min"), PE_SOURCE);

@@ -20,9 +20,9 @@ pub const BALANCE: &str = "县域义务教育优质均衡发展督导评估办�
 /// The national guide to evaluating compulsory-education quality (self and external evaluation).
 pub const GUIDE: &str = "义务教育质量评价指南（教基〔2021〕3号）";
 
+use rules_sdk::Params;
 /// A bound an indicator is judged against, and where it comes from (the SDK's rule).
 pub use rules_sdk::Rule;
-use rules_sdk::Params;
 
 /// One of the eight matters of regular inspection (经常性督导).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,41 +75,51 @@ const fn matters_rule(id: &'static str, count: usize, item: &'static str) -> Rul
 }
 
 /// 办学方向: 招生、收费、择校; 校风、教风、学风.
-pub const DIRECTION_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule(
+pub const DIRECTION_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
         "ss.direction.regular_matters",
         2,
         "第四条第（二）项“招生、收费、择校情况”、第（八）项“校风、教风、学风建设情况”；本包以“该项督导未发现问题”为达标",
-    ), matters: &[1, 7] };
+    ),
+    matters: &[1, 7],
+};
 /// 教育教学: 课程开设和课堂教学.
-pub const TEACHING_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule(
+pub const TEACHING_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
         "ss.teaching.regular_matters",
         1,
         "第四条第（三）项“课程开设和课堂教学情况”；本包以“该项督导未发现问题”为达标",
-    ), matters: &[2] };
+    ),
+    matters: &[2],
+};
 /// 学校管理: 校务管理和制度执行; 校园及周边安全; 食堂、食品、饮水、宿舍卫生.
-pub const MANAGEMENT_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule(
+pub const MANAGEMENT_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
         "ss.management.regular_matters",
         3,
         "第四条第（一）项“校务管理和制度执行情况”、第（六）项“校园及周边安全情况，学生交通安全情况”、\
          第（七）项“食堂、食品、饮水及宿舍卫生情况”；本包以“该项督导未发现问题”为达标",
-    ), matters: &[0, 5, 6] };
+    ),
+    matters: &[0, 5, 6],
+};
 /// 教师发展: 教师师德和专业发展.
-pub const TEACHERS_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule(
+pub const TEACHERS_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
         "ss.teachers.regular_matters",
         1,
         "第四条第（五）项“教师师德和专业发展情况”；本包以“该项督导未发现问题”为达标",
-    ), matters: &[4] };
+    ),
+    matters: &[4],
+};
 /// 学生发展: 学生学习、体育锻炼和课业负担.
-pub const STUDENTS_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule(
+pub const STUDENTS_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
         "ss.students.regular_matters",
         1,
         "第四条第（四）项“学生学习、体育锻炼和课业负担情况”；本包以“该项督导未发现问题”为达标",
-    ), matters: &[3] };
+    ),
+    matters: &[3],
+};
 
 /// 民办学校年度检查合格 (private schools only).
 pub const PRIVATE_ANNUAL_REVIEW: Rule = Rule {
@@ -142,7 +152,10 @@ pub const SELF_ASSESSMENT_GAP: Rule = Rule {
     op: Comparison::AtMost,
     bound: 10.0,
     param: Some("self_assessment_gap_max"),
-    source: (GUIDE, "评价方式（“注重自我评价与外部评价相结合”）；以自评与督评分差衡量、上限10分为地方实施口径，文件未规定"),
+    source: (
+        GUIDE,
+        "评价方式（“注重自我评价与外部评价相结合”）；以自评与督评分差衡量、上限10分为地方实施口径，文件未规定",
+    ),
 };
 
 /// 未发生重大安全责任事故 (veto).

@@ -16,8 +16,8 @@
 //! - No vetoes, ids prefixed `410825.`, no city-level figures: the city's rules for local
 //!   packs. The targets are county targets, not national figures, so they are parameters.
 
-use rules_sdk::{FieldBuilder, Parameter, Params, SchoolBasics};
 use rules_sdk::prelude::*;
+use rules_sdk::{FieldBuilder, Parameter, Params, SchoolBasics};
 use serde::Deserialize;
 
 /// The pack id: the county code, then the pack's name.

@@ -15,8 +15,8 @@
 //! - No vetoes, ids prefixed `410821.`, no city-level figures. Participation is voluntary and
 //!   its target is 修武县's own, so it is a parameter.
 
-use rules_sdk::{FieldBuilder, Parameter, Params, SchoolBasics};
 use rules_sdk::prelude::*;
+use rules_sdk::{FieldBuilder, Parameter, Params, SchoolBasics};
 use serde::Deserialize;
 
 /// The pack id: the county code, then the pack's name.
