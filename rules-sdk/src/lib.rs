@@ -28,12 +28,18 @@ pub mod abi;
 mod builder;
 mod finding;
 pub mod log;
+mod param;
 mod record;
+mod rule;
+mod school;
 pub mod wire;
 
 pub use builder::{FieldBuilder, ManifestBuilder, NodeBuilder};
 pub use finding::Finding;
+pub use param::{Parameter, Params};
 pub use record::UnitExt;
+pub use rule::Rule;
+pub use school::SchoolBasics;
 pub use wire::{
     Aggregation, Comparison, FieldSpec, FieldType, GradeBand, IndicatorNode, IndicatorResult, Level, Manifest, Record,
     ScoreBand, Scoring, Source, Status, Threshold, Unit,

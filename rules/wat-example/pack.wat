@@ -5,7 +5,7 @@
 ;;   dudao test  rules/wat-example/pack.wat        # the cases in rules/wat-example/cases/
 ;;
 ;; It evaluates schools: how many county-level backbone teachers (县级以上骨干教师) a school
-;; lacks to reach 1 per 100 students, the standard of 教督〔2017〕6号 第五条第（二）项, counted
+;; lacks to reach 1 per 100 students, the standard of 教督〔2017〕6号 第六条第（二）项, counted
 ;; for the whole school:  max(0, ⌈(primary_students + junior_students) / 100⌉ − backbone_teachers).
 ;; Status `met` when nothing is lacking. Everything is whole-number arithmetic, so no
 ;; floating-point formatting is needed.
@@ -40,7 +40,7 @@
     "\"formula\":\"max(0, ⌈(primary_students + junior_students) / 100⌉ − backbone_teachers)，全校合计\","
     "\"thresholds\":[{\"op\":\"<=\",\"value\":0,\"source\":{"
     "\"document\":\"县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号）\","
-    "\"item\":\"第五条第（二）项（每百名学生拥有县级以上骨干教师数达到1人以上）\"}}]}]}"
+    "\"item\":\"第六条第（二）项（每百名学生拥有县级以上骨干教师数达到1人以上）\"}}]}]}"
     "\00")
 
   ;; Patterns searched in the unit.

@@ -38,7 +38,7 @@ fn run_prints_a_readable_summary_of_the_jiaozuo_fixtures() {
     ] {
         assert!(stdout.contains(county), "{county} missing from\n{stdout}");
     }
-    assert!(stdout.contains("quality-balance 1.0.0"), "{stdout}");
+    assert!(stdout.contains("quality-balance 1.0.1"), "{stdout}");
     assert!(stdout.contains("沙箱错误: 无"), "{stdout}");
 }
 
@@ -124,7 +124,7 @@ fn check_accepts_a_good_pack_and_names_what_is_wrong_with_a_bad_one() {
     let pack = support::quality_balance();
     let output = dudao(&["check", path(&pack)]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(text(&output.stdout).starts_with("ok: pack `quality-balance` 1.0.0"));
+    assert!(text(&output.stdout).starts_with("ok: pack `quality-balance` 1.0.1"));
 
     let dir = tempfile::tempdir().expect("folder");
     let bad = WatPack {
@@ -154,7 +154,9 @@ fn inspect_shows_the_indicator_tree_with_threshold_sources() {
     let stdout = text(&output.stdout);
     assert!(stdout.contains("qb.school.qualified_teachers_per100  每百名学生拥有高于规定学历教师数"), "{stdout}");
     assert!(
-        stdout.contains("primary: ≥ 4.2 — 县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号） 第五条第（一）项"),
+        stdout.contains(
+            "primary: ≥ 4.2 — 县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号） 第六条第（一）项（“每百名学生"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("junior: ≤ 0.45"), "{stdout}");

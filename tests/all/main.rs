@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod dataset;
 mod explain;
+mod fidelity;
 mod instances;
 mod plans;
 mod publish;

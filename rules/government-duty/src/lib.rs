@@ -6,11 +6,14 @@
 //!   comprehensive inspection a year (第2条), inspectors staffed 1∶5 and 1∶1 for large schools
 //!   (第12条), 40 学时 of training a year (第13条), funding in the budget (第16条), principals
 //!   inspected at the end of their term (第6条) and rectification (第9条).
-//! - 教学条件, 教师队伍 and 均衡发展 carry the 政府保障程度 and 社会认可度 indicators of
-//!   县域义务教育优质均衡发展 (教督〔2017〕6号); figures not confirmed as national wording are
-//!   plan parameters with the local default.
-//! - 价值导向 carries the one-vote vetoes (以考试方式招生、违规择校、重点学校或重点班), and
-//!   社会认可度 below 85% vetoes too.
+//! - 教学条件, 教师队伍 and 均衡发展 carry the fifteen 政府保障程度 items (第七条) of
+//!   县域义务教育优质均衡发展督导评估办法 (教督〔2017〕6号), its 教育质量 items (一) 初中三年巩固率,
+//!   (二) 残疾儿童少年入学率 and (四) 教师培训经费 (第八条), and 社会认可度 (第九条). Items
+//!   (十一)–(十五), whose wording we saw only in secondary material, are plan parameters with
+//!   the number found there, so a plan can correct them; everything quoted from the text is fixed.
+//! - 价值导向 carries the six 不予认定 conditions (以考试方式招生、违规择校、重点学校或重点班、
+//!   有编不补或长期聘用编外教师、重大安全责任事故和严重违纪违规事件、弄虚作假) as vetoes, and
+//!   社会认可度 below 85% vetoes too. Capping the grade at 不合格 is the city's use of them.
 //!
 //! The pack computes each indicator's value and status per county; the host scores them from
 //! the manifest (scoring rules, weights, vetoes, grades) and rolls them up to the city.

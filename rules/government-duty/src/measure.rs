@@ -11,25 +11,14 @@ pub const FOUNDING: &str = "关于深化新时代教育督导体制机制改革�
 /// The national quality-balance evaluation method (政府保障程度, 社会认可度, vetoes).
 pub const BALANCE: &str = "县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号）";
 
-/// A bound an indicator is judged against, and where it comes from. When `param` is set, an
-/// evaluation plan may replace the default `bound` with that parameter (figures not confirmed
-/// as national wording).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rule {
-    /// The indicator id.
-    pub id: &'static str,
-    /// The comparison.
-    pub op: Comparison,
-    /// The default bound.
-    pub bound: f64,
-    /// The plan parameter that may replace the bound.
-    pub param: Option<&'static str>,
-    /// Document and item.
-    pub source: (&'static str, &'static str),
-}
+/// A bound an indicator is judged against, and where it comes from (the SDK's rule). When
+/// `param` is set, an evaluation plan may replace the default `bound` with that parameter:
+/// only for national items whose wording was seen in secondary material only (the plan may
+/// correct them) and for local choices.
+pub use rules_sdk::Rule;
 
 const fn rule(id: &'static str, op: Comparison, bound: f64, source: (&'static str, &'static str)) -> Rule {
-    Rule { id, op, bound, param: None, source }
+    Rule::new(id, op, bound, source)
 }
 
 const fn local_rule(
@@ -39,20 +28,61 @@ const fn local_rule(
     param: &'static str,
     source: (&'static str, &'static str),
 ) -> Rule {
-    Rule { id, op, bound, param: Some(param), source }
+    Rule::new(id, op, bound, source).with_param(param)
 }
 
-// 价值导向: the one-vote vetoes of 优质均衡 (value 1 = the practice exists).
+/// The note on national items of 第七条 whose wording we saw only in secondary material.
+macro_rules! secondary {
+    ($text:literal) => {
+        concat!($text, "；国家文本条目，原文未经核对，数值据公开转述，可由评估方案参数更正")
+    };
+}
 
-/// 义务教育学校以考试方式招生 (veto).
-pub const NO_EXAM_ADMISSION: Rule =
-    rule("gd.value.no_exam_admission", Comparison::AtMost, 0.0, (BALANCE, "一票否决情形（存在以考试方式招生的）"));
+// 价值导向: the six 不予认定 conditions of 优质均衡 (value 1 = the condition exists). The
+// article that lists them was not found printed, so no article number is cited.
+
+/// 以考试方式招生 (veto).
+pub const NO_EXAM_ADMISSION: Rule = rule(
+    "gd.value.no_exam_admission",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“存在以考试方式招生”；条款序号未经核对）"),
+);
 /// 违规择校 (veto).
-pub const NO_ILLEGAL_SCHOOL_CHOICE: Rule =
-    rule("gd.value.no_illegal_school_choice", Comparison::AtMost, 0.0, (BALANCE, "一票否决情形（存在违规择校行为的）"));
+pub const NO_ILLEGAL_SCHOOL_CHOICE: Rule = rule(
+    "gd.value.no_illegal_school_choice",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“存在违规择校行为”；条款序号未经核对）"),
+);
 /// 重点学校或重点班 (veto).
-pub const NO_KEY_SCHOOLS: Rule =
-    rule("gd.value.no_key_schools", Comparison::AtMost, 0.0, (BALANCE, "一票否决情形（存在重点学校或重点班的）"));
+pub const NO_KEY_SCHOOLS: Rule = rule(
+    "gd.value.no_key_schools",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“存在重点学校或重点班”；条款序号未经核对）"),
+);
+/// 有编不补 or long-term hiring outside the establishment (veto).
+pub const NO_UNFILLED_POSTS: Rule = rule(
+    "gd.value.no_unfilled_posts",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“存在‘有编不补’或长期聘用编外教师的情况”；条款序号未经核对）"),
+);
+/// 重大安全责任事故 or 严重违纪违规事件 in the education system (veto).
+pub const NO_MAJOR_INCIDENT: Rule = rule(
+    "gd.value.no_major_incident",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“教育系统存在重大安全责任事故和严重违纪违规事件”；条款序号未经核对）"),
+);
+/// 弄虚作假 (veto).
+pub const NO_FALSIFICATION: Rule = rule(
+    "gd.value.no_falsification",
+    Comparison::AtMost,
+    0.0,
+    (BALANCE, "不予认定情形（“有弄虚作假行为”；条款序号未经核对）"),
+);
 
 // 组织领导: the reform's own mechanisms.
 
@@ -75,7 +105,11 @@ pub const INSPECTOR_STAFFING: Rule = rule(
     "gd.leadership.inspector_staffing",
     Comparison::AtLeast,
     1.0,
-    (FOUNDING, "第12条（督学按与学校数1∶5的比例配备，部分学生数较多的学校按1∶1的比例配备）"),
+    (
+        FOUNDING,
+        "第12条（督学按与学校数1∶5的比例配备，部分学生数较多的学校按1∶1的比例配备）；1∶5与中小学校责任督学挂牌督导办法\
+         第一条“按1人负责5所左右学校的标准配备责任督学”一致",
+    ),
 );
 /// 督学培训: share of inspectors trained at least 40 学时 this year.
 pub const INSPECTOR_TRAINING: Rule = rule(
@@ -102,109 +136,164 @@ pub const PRINCIPAL_TERM_INSPECTION: Rule = rule(
 pub const RECTIFICATION: Rule =
     rule("gd.leadership.rectification", Comparison::AtLeast, 1.0, (FOUNDING, "第9条（问题必整改，整改必到位）"));
 
-// 教学条件: 政府保障程度 of 优质均衡.
+// 教学条件: 政府保障程度 of 优质均衡 (第七条).
 
-/// 学校规模达标学校比例.
-pub const SCHOOL_SIZE: Rule = rule(
-    "gd.conditions.school_size",
+/// (一) 规划布局.
+pub const LAYOUT_PLAN: Rule = rule(
+    "gd.conditions.layout_plan",
     Comparison::AtLeast,
     1.0,
-    (BALANCE, "第六条 政府保障程度（小学、初中规模不超过2000人，九年一贯制学校不超过2500人）"),
+    (BALANCE, "第七条第（一）项（义务教育学校规划布局；概述，非原文）"),
 );
-/// 班额达标学校比例.
-pub const CLASS_SIZE: Rule = rule(
-    "gd.conditions.class_size",
+/// (二) 四统一.
+pub const FOUR_UNIFIED: Rule = rule(
+    "gd.conditions.four_unified",
     Comparison::AtLeast,
     1.0,
-    (BALANCE, "第六条 政府保障程度（小学、初中所有班级学生数分别不超过45人、50人）"),
+    (
+        BALANCE,
+        "第七条第（二）项（县域内学校建设标准、教师编制标准、生均公用经费基准定额、基本装备配置标准“四统一”；概述，非原文）",
+    ),
 );
-/// 不足100名学生的村小学和教学点按100名学生核定公用经费.
-pub const SMALL_SCHOOL_FUNDING: Rule = rule(
-    "gd.conditions.small_school_funding",
-    Comparison::AtLeast,
-    1.0,
-    (BALANCE, "第六条 政府保障程度（不足100名学生的村小学和教学点按100名学生核定公用经费）"),
-);
-/// 音乐、美术专用教室配备达标学校比例.
+/// (三) 音乐、美术专用教室: rooms per 12 classes and their areas.
 pub const MUSIC_ART_ROOMS: Rule = rule(
     "gd.conditions.music_art_rooms",
     Comparison::AtLeast,
     1.0,
-    (BALANCE, "第六条 政府保障程度（每12个班级配备音乐、美术专用教室1间以上；地方实施口径，国家文本表述未核实）"),
+    (
+        BALANCE,
+        "第七条第（三）项（“所有小学、初中每12个班级配备音乐、美术专用教室1间以上；其中，每间音乐专用教室面积不小于96平方米，\
+         每间美术专用教室面积不小于90平方米”）",
+    ),
+);
+/// (四) 学校规模达标学校比例.
+pub const SCHOOL_SIZE: Rule = rule(
+    "gd.conditions.school_size",
+    Comparison::AtLeast,
+    1.0,
+    (
+        BALANCE,
+        "第七条第（四）项（“所有小学、初中规模不超过2000人，九年一贯制学校、十二年一贯制学校义务教育阶段规模不超过2500人”）",
+    ),
+);
+/// (五) 班额达标学校比例.
+pub const CLASS_SIZE: Rule = rule(
+    "gd.conditions.class_size",
+    Comparison::AtLeast,
+    1.0,
+    (BALANCE, "第七条第（五）项（“小学、初中所有班级学生数分别不超过45人、50人”）"),
+);
+/// (六) 不足100名学生村小学和教学点按100名学生核定公用经费.
+pub const SMALL_SCHOOL_FUNDING: Rule = rule(
+    "gd.conditions.small_school_funding",
+    Comparison::AtLeast,
+    1.0,
+    (BALANCE, "第七条第（六）项（“不足100名学生村小学和教学点按100名学生核定公用经费”）"),
+);
+/// (七) 特殊教育学校生均公用经费.
+pub const SPECIAL_SCHOOL_FUNDING: Rule = rule(
+    "gd.conditions.special_school_funding",
+    Comparison::AtLeast,
+    6000.0,
+    (BALANCE, "第七条第（七）项（“特殊教育学校生均公用经费不低于6000元”）"),
 );
 
 // 教师队伍.
 
-/// 教师平均工资收入 / 当地公务员平均工资收入.
+/// (八) 教师平均工资收入 / 当地公务员平均工资收入.
 pub const SALARY_PARITY: Rule = rule(
     "gd.teachers.salary_parity",
     Comparison::AtLeast,
     1.0,
-    (BALANCE, "第六条 政府保障程度（教师平均工资收入水平不低于当地公务员平均工资收入水平）"),
+    (BALANCE, "第七条第（八）项（“全县义务教育学校教师平均工资收入水平不低于当地公务员平均工资收入水平”）"),
 );
-/// 教师5年360学时培训完成率.
-pub const TRAINING_360: Rule = local_rule(
+/// (八) 绩效工资总量足额核定.
+pub const PERFORMANCE_PAY: Rule = rule(
+    "gd.teachers.performance_pay",
+    Comparison::AtLeast,
+    1.0,
+    (BALANCE, "第七条第（八）项（“按规定足额核定教师绩效工资总量”）"),
+);
+/// (九) 教师5年360学时培训完成率.
+pub const TRAINING_360: Rule = rule(
     "gd.teachers.training_360",
     Comparison::AtLeast,
     1.0,
-    "training_360_min",
-    (BALANCE, "第六条 政府保障程度（教师5年360学时培训完成率达到100%；地方实施口径，国家文本表述未核实）"),
+    (BALANCE, "第七条第（九）项（“教师5年360学时培训完成率达到100%”）"),
 );
-/// 专任教师持证上岗率.
-pub const CERTIFIED: Rule = local_rule(
-    "gd.teachers.certified",
+/// (十) 编制统筹.
+pub const STAFFING_POOLED: Rule = rule(
+    "gd.teachers.staffing_pooled",
     Comparison::AtLeast,
     1.0,
-    "certified_teachers_min",
-    (BALANCE, "第六条 政府保障程度（专任教师持有教师资格证上岗率达到100%；地方实施口径，国家文本表述未核实）"),
+    (BALANCE, "第七条第（十）项（县级教育行政部门在核定的编制总额内统筹分配各校教职工编制；概述，非原文）"),
 );
-/// 教师交流轮岗比例.
+/// (十一) 教师交流轮岗比例.
 pub const EXCHANGE: Rule = local_rule(
     "gd.teachers.exchange",
     Comparison::AtLeast,
     0.10,
     "teacher_exchange_min",
-    (
-        BALANCE,
-        "第六条 政府保障程度（每年交流轮岗教师不低于符合交流条件教师总数的10%；地方实施口径，国家文本表述未核实）",
-    ),
+    (BALANCE, secondary!("第七条第（十一）项（每年交流轮岗教师不低于符合交流条件教师总数的10%）")),
 );
-/// 骨干教师占交流轮岗教师比例.
+/// (十一) 骨干教师占交流轮岗教师比例.
 pub const BACKBONE_EXCHANGE: Rule = local_rule(
     "gd.teachers.backbone_exchange",
     Comparison::AtLeast,
     0.20,
     "backbone_exchange_min",
-    (BALANCE, "第六条 政府保障程度（骨干教师不低于交流轮岗教师总数的20%；地方实施口径，国家文本表述未核实）"),
+    (BALANCE, secondary!("第七条第（十一）项（骨干教师不低于交流轮岗教师总数的20%）")),
+);
+/// (十二) 专任教师持证上岗率.
+pub const CERTIFIED: Rule = local_rule(
+    "gd.teachers.certified",
+    Comparison::AtLeast,
+    1.0,
+    "certified_teachers_min",
+    (BALANCE, secondary!("第七条第（十二）项（专任教师持有教师资格证上岗率达到100%）")),
+);
+/// 教育质量 (四): every school's teacher-training funds at least 5% of its public funds.
+pub const TRAINING_FUNDS: Rule = rule(
+    "gd.teachers.training_funds",
+    Comparison::AtLeast,
+    0.05,
+    (BALANCE, "第八条第（四）项（“按照不低于学校年度公用经费预算总额的5%安排教师培训经费”）"),
 );
 
 // 均衡发展.
 
-/// 城区和镇区公办小学就近划片入学比例.
+/// (十三) 城区和镇区公办小学就近划片入学比例.
 pub const NEARBY_PRIMARY: Rule = local_rule(
     "gd.balance.nearby_enrollment_primary",
     Comparison::AtLeast,
     1.0,
     "nearby_enrollment_primary_min",
-    (BALANCE, "第六条 政府保障程度（城区和镇区公办小学就近划片入学比例达到100%；地方实施口径，国家文本表述未核实）"),
+    (BALANCE, secondary!("第七条第（十三）项（城区和镇区公办小学就近划片入学比例达到100%）")),
 );
-/// 城区和镇区公办初中就近划片入学比例.
+/// (十三) 城区和镇区公办初中就近划片入学比例.
 pub const NEARBY_JUNIOR: Rule = local_rule(
     "gd.balance.nearby_enrollment_junior",
     Comparison::AtLeast,
     0.95,
     "nearby_enrollment_junior_min",
-    (BALANCE, "第六条 政府保障程度（城区和镇区公办初中就近划片入学比例达到95%；地方实施口径，国家文本表述未核实）"),
+    (BALANCE, secondary!("第七条第（十三）项（城区和镇区公办初中就近划片入学比例达到95%）")),
 );
-/// 优质高中招生名额分配比例.
+/// (十四) 优质高中招生名额分配比例.
 pub const QUOTA_ALLOCATION: Rule = local_rule(
     "gd.balance.quota_allocation",
     Comparison::AtLeast,
     0.50,
     "quota_allocation_min",
-    (BALANCE, "第六条 政府保障程度（优质高中招生名额分配比例不低于50%；地方实施口径，国家文本表述未核实）"),
+    (BALANCE, secondary!("第七条第（十四）项（优质高中招生名额分配比例不低于50%）")),
 );
-/// 随迁子女在公办学校和政府购买服务的民办学校就读比例.
+/// (十四) 名额分配向农村初中倾斜.
+pub const QUOTA_RURAL_PRIORITY: Rule = rule(
+    "gd.balance.quota_rural_priority",
+    Comparison::AtLeast,
+    1.0,
+    (BALANCE, "第七条第（十四）项（名额分配向农村初中倾斜；国家文本条目，原文未经核对）"),
+);
+/// (十五) 随迁子女在公办学校和政府购买服务的民办学校就读比例.
 pub const MIGRANT_CHILDREN: Rule = local_rule(
     "gd.balance.migrant_children",
     Comparison::AtLeast,
@@ -212,22 +301,46 @@ pub const MIGRANT_CHILDREN: Rule = local_rule(
     "migrant_children_public_min",
     (
         BALANCE,
-        "第六条 政府保障程度（符合条件的随迁子女在公办学校和政府购买服务的民办学校就读比例不低于85%；地方实施口径，国家文本表述未核实）",
+        secondary!("第七条第（十五）项（符合条件的随迁子女在公办学校和政府购买服务的民办学校就读比例不低于85%）"),
     ),
 );
-/// 社会认可度 (veto below 85%).
+/// (十五) 留守儿童关爱体系.
+pub const LEFT_BEHIND_CARE: Rule = rule(
+    "gd.balance.left_behind_care",
+    Comparison::AtLeast,
+    1.0,
+    (BALANCE, "第七条第（十五）项（县域内留守儿童关爱体系健全；国家文本条目，原文未经核对）"),
+);
+/// 教育质量 (一) 初中三年巩固率.
+pub const JUNIOR_RETENTION: Rule = rule(
+    "gd.balance.junior_retention",
+    Comparison::AtLeast,
+    0.95,
+    (BALANCE, "第八条第（一）项（“全县初中三年巩固率达到95%以上”）"),
+);
+/// 教育质量 (二) 残疾儿童少年入学率.
+pub const DISABLED_ENROLLMENT: Rule = rule(
+    "gd.balance.disabled_enrollment",
+    Comparison::AtLeast,
+    0.95,
+    (BALANCE, "第八条第（二）项（“全县残疾儿童少年入学率达到95%以上”）"),
+);
+/// 社会认可度 (不予认定 below 85%).
 pub const SOCIAL_RECOGNITION: Rule = rule(
     "gd.balance.social_recognition",
     Comparison::AtLeast,
     0.85,
-    (BALANCE, "第八条 社会认可度（社会认可度达到85%以上；低于85%一票否决）"),
+    (BALANCE, "第九条（“社会认可度达到85%以上”；未达到的县不予认定）"),
 );
 
 /// Every rule, in manifest and result order.
-pub const RULES: [Rule; 24] = [
+pub const RULES: [Rule; 37] = [
     NO_EXAM_ADMISSION,
     NO_ILLEGAL_SCHOOL_CHOICE,
     NO_KEY_SCHOOLS,
+    NO_UNFILLED_POSTS,
+    NO_MAJOR_INCIDENT,
+    NO_FALSIFICATION,
     INSPECTION_COMMITTEE,
     COMPREHENSIVE_INSPECTION,
     INSPECTOR_STAFFING,
@@ -235,19 +348,29 @@ pub const RULES: [Rule; 24] = [
     INSPECTION_FUNDING,
     PRINCIPAL_TERM_INSPECTION,
     RECTIFICATION,
+    LAYOUT_PLAN,
+    FOUR_UNIFIED,
+    MUSIC_ART_ROOMS,
     SCHOOL_SIZE,
     CLASS_SIZE,
     SMALL_SCHOOL_FUNDING,
-    MUSIC_ART_ROOMS,
+    SPECIAL_SCHOOL_FUNDING,
     SALARY_PARITY,
+    PERFORMANCE_PAY,
     TRAINING_360,
-    CERTIFIED,
+    STAFFING_POOLED,
     EXCHANGE,
     BACKBONE_EXCHANGE,
+    CERTIFIED,
+    TRAINING_FUNDS,
     NEARBY_PRIMARY,
     NEARBY_JUNIOR,
     QUOTA_ALLOCATION,
+    QUOTA_RURAL_PRIORITY,
     MIGRANT_CHILDREN,
+    LEFT_BEHIND_CARE,
+    JUNIOR_RETENTION,
+    DISABLED_ENROLLMENT,
     SOCIAL_RECOGNITION,
 ];
 
@@ -279,109 +402,43 @@ pub const PRIMARY_CLASS_LIMIT: f64 = 45.0;
 pub const JUNIOR_CLASS_LIMIT: f64 = 50.0;
 /// Village schools and teaching points below this many students are funded as if they had it.
 pub const SMALL_SCHOOL_FUNDED_AS: f64 = 100.0;
-/// Schools per inspector (1∶5).
+/// Schools per inspector (1∶5: 焦办文〔2021〕23号 第12条; 中小学校责任督学挂牌督导办法 第一条).
 pub const SCHOOLS_PER_INSPECTOR: f64 = 5.0;
+/// Classes per music room and per art room (第七条第（三）项).
+pub const CLASSES_PER_ROOM: f64 = 12.0;
+/// Smallest area of a music room, m² (第七条第（三）项).
+pub const MUSIC_ROOM_MIN_AREA: f64 = 96.0;
+/// Smallest area of an art room, m² (第七条第（三）项).
+pub const ART_ROOM_MIN_AREA: f64 = 90.0;
 
-/// A parameter an evaluation plan may set.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Parameter {
-    /// Name, as the plan and `Unit.params` spell it.
-    pub name: &'static str,
-    /// Whether the value is a whole number.
-    pub integer: bool,
-    /// The default.
-    pub default: f64,
-    /// Chinese description.
-    pub description: &'static str,
-    /// Where the default comes from.
-    pub source: (&'static str, &'static str),
-}
+/// A parameter an evaluation plan may set, and the parameter values of a unit (the SDK's).
+pub use rules_sdk::{Parameter, Params};
 
 /// Students above which a school needs its own inspector (1∶1).
-pub const LARGE_SCHOOL_STUDENTS: Parameter = Parameter {
-    name: "large_school_students",
-    integer: true,
-    default: 2000.0,
-    description: "“学生数较多的学校”的人数界限：在校生超过该人数的学校按1∶1配备督学",
-    source: (
+pub const LARGE_SCHOOL_STUDENTS: Parameter = Parameter::integer(
+    "large_school_students",
+    2000.0,
+    "“学生数较多的学校”的人数界限：在校生超过该人数的学校按1∶1配备督学",
+    (
         FOUNDING,
-        "第12条（文件未规定“学生数较多”的人数界限；默认2000人为地方实施口径，取自教督〔2017〕6号学校规模上限）",
+        "第12条（文件未规定“学生数较多”的人数界限；默认2000人为地方实施口径，取自教督〔2017〕6号第七条第（四）项学校规模上限）",
     ),
-};
+);
 
-/// Classes per music room and per art room.
-pub const CLASSES_PER_ROOM: Parameter = Parameter {
-    name: "classes_per_music_art_room",
-    integer: true,
-    default: 12.0,
-    description: "每多少个班级配备音乐、美术专用教室各1间",
-    source: MUSIC_ART_ROOMS.source,
-};
-
-/// Every parameter: the two above and one per rule with a parameter.
+/// Every parameter: the one above and one per rule with a parameter.
 pub fn parameters() -> Vec<Parameter> {
-    let mut list = vec![LARGE_SCHOOL_STUDENTS, CLASSES_PER_ROOM];
+    let mut list = vec![LARGE_SCHOOL_STUDENTS];
     for rule in RULES {
         if let Some(name) = rule.param {
-            list.push(Parameter {
+            list.push(Parameter::number(
                 name,
-                integer: false,
-                default: rule.bound,
-                description: "该指标的达标界限（比例，0–1），默认值为地方实施口径",
-                source: rule.source,
-            });
+                rule.bound,
+                "该指标的达标界限（比例，0–1）；默认值为国家文本条目的转述数值，评估方案可在核对原文后更正",
+                rule.source,
+            ));
         }
     }
     list
-}
-
-/// The parameter values of a unit (the plan's, or the manifest's defaults).
-#[derive(Debug, Clone, Default)]
-pub struct Params {
-    values: Record,
-}
-
-impl Params {
-    /// The values a unit received.
-    pub fn new(values: &Record) -> Params {
-        Params { values: values.clone() }
-    }
-
-    /// The value of a parameter, or `default` when the unit has none.
-    ///
-    /// # Errors
-    ///
-    /// When the plan set the parameter to something that is not a finite number.
-    pub fn number(&self, name: &str, default: f64) -> Result<f64, PackError> {
-        match self.values.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(default),
-            Some(value) => value
-                .as_f64()
-                .filter(|number| number.is_finite())
-                .ok_or_else(|| PackError::new(format!("parameter `{name}` is `{value}`, not a number"))),
-        }
-    }
-
-    /// The bound of a rule: its parameter's value when it has one, else its default.
-    ///
-    /// # Errors
-    ///
-    /// As [`Params::number`].
-    pub fn bound(&self, rule: &Rule) -> Result<f64, PackError> {
-        match rule.param {
-            Some(name) => self.number(name, rule.bound),
-            None => Ok(rule.bound),
-        }
-    }
-
-    /// The value of a declared parameter.
-    ///
-    /// # Errors
-    ///
-    /// As [`Params::number`].
-    pub fn parameter(&self, parameter: &Parameter) -> Result<f64, PackError> {
-        self.number(parameter.name, parameter.default)
-    }
 }
 
 /// A county record as the pack reads it.
@@ -391,6 +448,9 @@ pub struct County {
     pub exam_admission: bool,
     pub illegal_school_choice: bool,
     pub key_schools_or_classes: bool,
+    pub unfilled_posts_or_contract_teachers: bool,
+    pub major_incident: bool,
+    pub falsification: bool,
     pub social_recognition_rate: f64,
     pub inspection_committee: bool,
     pub committee_chair_leader: bool,
@@ -426,6 +486,18 @@ pub struct County {
     pub quality_high_school_places_allocated: f64,
     pub migrant_children: f64,
     pub migrant_children_public: f64,
+    pub layout_plan_implemented: bool,
+    pub four_unified_standards: bool,
+    pub special_schools: f64,
+    pub funding_per_special_student_yuan: f64,
+    pub performance_pay_fully_set: bool,
+    pub staffing_pooled: bool,
+    pub quota_rural_priority: bool,
+    pub left_behind_care_system: bool,
+    pub junior_cohort_entrants: f64,
+    pub junior_cohort_retained: f64,
+    pub disabled_children: f64,
+    pub disabled_children_enrolled: f64,
 }
 
 /// An inspection zone (督学责任区) record.
@@ -454,7 +526,10 @@ pub struct School {
     pub junior_max_class_size: f64,
     pub music_rooms: f64,
     pub art_rooms: f64,
+    pub music_room_min_area_m2: f64,
+    pub art_room_min_area_m2: f64,
     pub public_funds_yuan: f64,
+    pub teacher_training_funds_yuan: f64,
     pub principal_term_ended: bool,
     pub principal_term_inspected: bool,
 }
@@ -544,12 +619,16 @@ pub fn class_size_ok(school: &School) -> Result<bool, PackError> {
     Ok(primary_ok && junior_ok)
 }
 
-/// The public funds a small village school or teaching point must be granted: its per-student
-/// rate (student-weighted between 小学 and 初中) times 100. `None` for schools the rule does
-/// not cover (private, not rural, or 100 students or more).
+/// The public funds a small village primary school (村小学) or teaching point (教学点) must be
+/// granted: its per-student rate (student-weighted between 小学 and 初中) times 100. `None` for
+/// schools the rule does not cover: private schools, schools with 100 students or more, and
+/// regular schools other than rural primary schools (the text names 村小学 and 教学点 only,
+/// so a rural junior school is not covered and a teaching point is covered wherever it is).
 pub fn small_school_required_funds(school: &School, county: &County) -> Option<f64> {
     let students = school.students();
-    if school.ownership != "public" || school.location != "rural" || students >= SMALL_SCHOOL_FUNDED_AS {
+    let village_primary = school.kind == "regular" && school.location == "rural" && school.stage == "primary";
+    let covered = school.kind == "teaching_point" || village_primary;
+    if school.ownership != "public" || !covered || students >= SMALL_SCHOOL_FUNDED_AS || students <= 0.0 {
         return None;
     }
     let rate = (school.primary_students * county.funding_per_primary_student_yuan
@@ -605,10 +684,62 @@ pub fn checklist(items: &[&str], satisfied: &[bool], rule: &Rule) -> Finding {
     if missing.is_empty() { finding } else { finding.noted(format!("未落实：{}", missing.join("；"))) }
 }
 
-/// A yes/no practice that must not exist (vetoes): value 1 when it exists.
+/// A yes/no condition that must not exist (the 不予认定 conditions): value 1 when it exists.
 pub fn absent(exists: bool, rule: &Rule, what: &str) -> Finding {
     let finding = Finding::judged(if exists { 1.0 } else { 0.0 }, rule.op, rule.bound);
-    if exists { finding.noted(format!("存在{what}，一票否决")) } else { finding }
+    if exists { finding.noted(format!("{what}，属优质均衡不予认定情形")) } else { finding }
+}
+
+/// A yes/no requirement that must be in place: value 1 when it is.
+pub fn present(done: bool, rule: &Rule, what: &str) -> Finding {
+    let finding = Finding::judged(if done { 1.0 } else { 0.0 }, rule.op, rule.bound);
+    if done { finding } else { finding.noted(format!("未落实：{what}")) }
+}
+
+/// Why a school misses 第七条第（三）项, if it does: fewer than one music and one art room per 12
+/// classes, or a room smaller than 96 m² (music) or 90 m² (art).
+pub fn rooms_shortfall(school: &School) -> Option<String> {
+    let needed = rooms_needed(school.primary_classes + school.junior_classes, CLASSES_PER_ROOM);
+    let mut why = Vec::new();
+    if school.music_rooms < needed || school.art_rooms < needed {
+        why.push(format!("应各配{needed}间，音乐{}间、美术{}间", school.music_rooms, school.art_rooms));
+    }
+    if school.music_rooms > 0.0 && !Comparison::AtLeast.holds(school.music_room_min_area_m2, MUSIC_ROOM_MIN_AREA) {
+        why.push(format!("最小音乐教室{}m²，应不小于{MUSIC_ROOM_MIN_AREA}m²", school.music_room_min_area_m2));
+    }
+    if school.art_rooms > 0.0 && !Comparison::AtLeast.holds(school.art_room_min_area_m2, ART_ROOM_MIN_AREA) {
+        why.push(format!("最小美术教室{}m²，应不小于{ART_ROOM_MIN_AREA}m²", school.art_room_min_area_m2));
+    }
+    (!why.is_empty()).then(|| why.join("；"))
+}
+
+/// The lowest share of teacher-training funds in public funds among the public schools with
+/// public funds (教育质量 (四): each school at least 5%), with a note naming the schools below.
+pub fn training_funds(schools: &[School], rule: &Rule) -> Result<Finding, PackError> {
+    let mut shares = Vec::new();
+    for school in schools.iter().filter(|school| school.ownership == "public" && school.public_funds_yuan > 0.0) {
+        if school.teacher_training_funds_yuan > school.public_funds_yuan {
+            return Err(PackError::new(format!(
+                "school `{}`: teacher_training_funds_yuan ({}) is larger than public_funds_yuan ({})",
+                school.id, school.teacher_training_funds_yuan, school.public_funds_yuan
+            )));
+        }
+        shares.push((school.teacher_training_funds_yuan / school.public_funds_yuan, school.name.as_str()));
+    }
+    let Some(lowest) = shares.iter().map(|(share, _)| *share).reduce(f64::min) else {
+        return Ok(Finding::not_applicable("县域内无核定公用经费的公办学校"));
+    };
+    let below: Vec<&str> =
+        shares.iter().filter(|(share, _)| !rule.op.holds(*share, rule.bound)).map(|(_, name)| *name).collect();
+    let mut note = format!("{}/{} 所学校不低于5%", shares.len() - below.len(), shares.len());
+    if !below.is_empty() {
+        let shown: Vec<&str> = below.iter().take(5).copied().collect();
+        note.push_str(&format!("；低于5%：{}", shown.join("、")));
+        if below.len() > shown.len() {
+            note.push_str(&format!("等{}所", below.len()));
+        }
+    }
+    Ok(rule.judge(lowest, rule.bound).noted(note))
 }
 
 /// A share judged against a rule (`part` and `whole` with their field names), or not
@@ -646,12 +777,25 @@ pub fn evaluate(
     let id = county.id.as_str();
     let mut out = Vec::with_capacity(RULES.len());
 
-    out.push((NO_EXAM_ADMISSION, absent(county.exam_admission, &NO_EXAM_ADMISSION, "以考试方式招生")));
+    out.push((NO_EXAM_ADMISSION, absent(county.exam_admission, &NO_EXAM_ADMISSION, "存在以考试方式招生")));
     out.push((
         NO_ILLEGAL_SCHOOL_CHOICE,
-        absent(county.illegal_school_choice, &NO_ILLEGAL_SCHOOL_CHOICE, "违规择校行为"),
+        absent(county.illegal_school_choice, &NO_ILLEGAL_SCHOOL_CHOICE, "存在违规择校行为"),
     ));
-    out.push((NO_KEY_SCHOOLS, absent(county.key_schools_or_classes, &NO_KEY_SCHOOLS, "重点学校或重点班")));
+    out.push((NO_KEY_SCHOOLS, absent(county.key_schools_or_classes, &NO_KEY_SCHOOLS, "存在重点学校或重点班")));
+    out.push((
+        NO_UNFILLED_POSTS,
+        absent(
+            county.unfilled_posts_or_contract_teachers,
+            &NO_UNFILLED_POSTS,
+            "存在“有编不补”或长期聘用编外教师的情况",
+        ),
+    ));
+    out.push((
+        NO_MAJOR_INCIDENT,
+        absent(county.major_incident, &NO_MAJOR_INCIDENT, "教育系统存在重大安全责任事故或严重违纪违规事件"),
+    ));
+    out.push((NO_FALSIFICATION, absent(county.falsification, &NO_FALSIFICATION, "有弄虚作假行为")));
 
     out.push((INSPECTION_COMMITTEE, checklist(&COMMITTEE_ITEMS, &committee_items(county), &INSPECTION_COMMITTEE)));
     let inspections = county.comprehensive_inspections;
@@ -661,7 +805,7 @@ pub fn evaluate(
             .noted(format!("本年度组织综合督导{inspections}次")),
     ));
 
-    let large = params.parameter(&LARGE_SCHOOL_STUDENTS)?;
+    let large = params.value(&LARGE_SCHOOL_STUDENTS)?;
     let students: Vec<f64> = schools.iter().map(School::students).collect();
     let (required, large_schools) = inspectors_required(&students, large);
     let inspectors: f64 = zones.iter().map(|zone| zone.inspectors).sum();
@@ -721,6 +865,26 @@ pub fn evaluate(
         )?,
     ));
 
+    out.push((LAYOUT_PLAN, present(county.layout_plan_implemented, &LAYOUT_PLAN, "制定并实施义务教育学校布局规划")));
+    out.push((
+        FOUR_UNIFIED,
+        present(
+            county.four_unified_standards,
+            &FOUR_UNIFIED,
+            "县域内学校建设标准、教师编制标准、生均公用经费基准定额、基本装备配置标准统一",
+        ),
+    ));
+    let regular: Vec<&School> = schools.iter().filter(|school| school.kind != "teaching_point").collect();
+    out.push((
+        MUSIC_ART_ROOMS,
+        school_share(
+            &regular,
+            &MUSIC_ART_ROOMS,
+            MUSIC_ART_ROOMS.bound,
+            |school| Ok(rooms_shortfall(school)),
+            "县域内无学校（教学点不单独计算）",
+        )?,
+    ));
     let all: Vec<&School> = schools.iter().collect();
     out.push((
         SCHOOL_SIZE,
@@ -772,24 +936,18 @@ pub fn evaluate(
             "县域内无不足100名学生的公办村小学和教学点",
         )?,
     ));
-    let per_room = params.parameter(&CLASSES_PER_ROOM)?;
-    if per_room <= 0.0 {
-        return Err(PackError::new(format!("parameter `{}` must be above 0, not {per_room}", CLASSES_PER_ROOM.name)));
-    }
-    let regular: Vec<&School> = schools.iter().filter(|school| school.kind != "teaching_point").collect();
     out.push((
-        MUSIC_ART_ROOMS,
-        school_share(
-            &regular,
-            &MUSIC_ART_ROOMS,
-            MUSIC_ART_ROOMS.bound,
-            |school| {
-                let needed = rooms_needed(school.primary_classes + school.junior_classes, per_room);
-                Ok((school.music_rooms < needed || school.art_rooms < needed)
-                    .then(|| format!("应各配{needed}间，音乐{}间、美术{}间", school.music_rooms, school.art_rooms)))
-            },
-            "县域内无学校（教学点不单独计算）",
-        )?,
+        SPECIAL_SCHOOL_FUNDING,
+        if county.special_schools > 0.0 {
+            SPECIAL_SCHOOL_FUNDING.judge(county.funding_per_special_student_yuan, SPECIAL_SCHOOL_FUNDING.bound).noted(
+                format!(
+                    "特殊教育学校{}所，生均公用经费{}元",
+                    county.special_schools, county.funding_per_special_student_yuan
+                ),
+            )
+        } else {
+            Finding::not_applicable("县域内无特殊教育学校")
+        },
     ));
 
     if county.civil_servant_avg_salary_yuan <= 0.0 {
@@ -804,59 +962,93 @@ pub fn evaluate(
         )
         .noted(format!("教师{}元，公务员{}元", county.teacher_avg_salary_yuan, county.civil_servant_avg_salary_yuan)),
     ));
+    out.push((
+        PERFORMANCE_PAY,
+        present(county.performance_pay_fully_set, &PERFORMANCE_PAY, "按规定足额核定教师绩效工资总量"),
+    ));
     let teachers = (county.full_time_teachers, "full_time_teachers");
-    let county_shares = [
-        (TRAINING_360, (county.teachers_completed_360h, "teachers_completed_360h"), teachers, "无专任教师"),
-        (CERTIFIED, (county.certified_teachers, "certified_teachers"), teachers, "无专任教师"),
-        (
-            EXCHANGE,
-            (county.teachers_exchanged, "teachers_exchanged"),
-            (county.teachers_eligible_exchange, "teachers_eligible_exchange"),
-            "无符合交流条件的教师",
-        ),
-        (
-            BACKBONE_EXCHANGE,
-            (county.backbone_teachers_exchanged, "backbone_teachers_exchanged"),
-            (county.teachers_exchanged, "teachers_exchanged"),
-            "本年度无交流轮岗教师",
-        ),
-        (
-            NEARBY_PRIMARY,
-            (county.urban_primary_entrants_nearby, "urban_primary_entrants_nearby"),
-            (county.urban_primary_entrants, "urban_primary_entrants"),
-            "城区和镇区公办小学无新生",
-        ),
-        (
-            NEARBY_JUNIOR,
-            (county.urban_junior_entrants_nearby, "urban_junior_entrants_nearby"),
-            (county.urban_junior_entrants, "urban_junior_entrants"),
-            "城区和镇区公办初中无新生",
-        ),
-        (
-            QUOTA_ALLOCATION,
-            (county.quality_high_school_places_allocated, "quality_high_school_places_allocated"),
-            (county.quality_high_school_places, "quality_high_school_places"),
-            "无优质高中招生计划",
-        ),
-        (
-            MIGRANT_CHILDREN,
-            (county.migrant_children_public, "migrant_children_public"),
-            (county.migrant_children, "migrant_children"),
-            "无符合条件的随迁子女",
-        ),
-    ];
-    for (rule, part, whole, empty) in county_shares {
-        let bound = params.bound(&rule)?;
-        out.push((rule, share_finding(&rule, bound, id, part, whole, empty)?));
-    }
+    let shares =
+        |rule: Rule, part: (f64, &str), whole: (f64, &str), empty: &str| -> Result<(Rule, Finding), PackError> {
+            Ok((rule, share_finding(&rule, params.bound(&rule)?, id, part, whole, empty)?))
+        };
+    out.push(shares(
+        TRAINING_360,
+        (county.teachers_completed_360h, "teachers_completed_360h"),
+        teachers,
+        "无专任教师",
+    )?);
+    out.push((
+        STAFFING_POOLED,
+        present(county.staffing_pooled, &STAFFING_POOLED, "县级教育行政部门统筹分配各校教职工编制和岗位"),
+    ));
+    out.push(shares(
+        EXCHANGE,
+        (county.teachers_exchanged, "teachers_exchanged"),
+        (county.teachers_eligible_exchange, "teachers_eligible_exchange"),
+        "无符合交流条件的教师",
+    )?);
+    out.push(shares(
+        BACKBONE_EXCHANGE,
+        (county.backbone_teachers_exchanged, "backbone_teachers_exchanged"),
+        (county.teachers_exchanged, "teachers_exchanged"),
+        "本年度无交流轮岗教师",
+    )?);
+    out.push(shares(CERTIFIED, (county.certified_teachers, "certified_teachers"), teachers, "无专任教师")?);
+    out.push((TRAINING_FUNDS, training_funds(schools, &TRAINING_FUNDS)?));
+
+    out.push(shares(
+        NEARBY_PRIMARY,
+        (county.urban_primary_entrants_nearby, "urban_primary_entrants_nearby"),
+        (county.urban_primary_entrants, "urban_primary_entrants"),
+        "城区和镇区公办小学无新生",
+    )?);
+    out.push(shares(
+        NEARBY_JUNIOR,
+        (county.urban_junior_entrants_nearby, "urban_junior_entrants_nearby"),
+        (county.urban_junior_entrants, "urban_junior_entrants"),
+        "城区和镇区公办初中无新生",
+    )?);
+    out.push(shares(
+        QUOTA_ALLOCATION,
+        (county.quality_high_school_places_allocated, "quality_high_school_places_allocated"),
+        (county.quality_high_school_places, "quality_high_school_places"),
+        "无优质高中招生计划",
+    )?);
+    out.push((
+        QUOTA_RURAL_PRIORITY,
+        present(county.quota_rural_priority, &QUOTA_RURAL_PRIORITY, "优质高中招生名额分配向农村初中倾斜"),
+    ));
+    out.push(shares(
+        MIGRANT_CHILDREN,
+        (county.migrant_children_public, "migrant_children_public"),
+        (county.migrant_children, "migrant_children"),
+        "无符合条件的随迁子女",
+    )?);
+    out.push((
+        LEFT_BEHIND_CARE,
+        present(county.left_behind_care_system, &LEFT_BEHIND_CARE, "县域内留守儿童关爱体系健全"),
+    ));
+    out.push(shares(
+        JUNIOR_RETENTION,
+        (county.junior_cohort_retained, "junior_cohort_retained"),
+        (county.junior_cohort_entrants, "junior_cohort_entrants"),
+        "本届初三无入学记录",
+    )?);
+    out.push(shares(
+        DISABLED_ENROLLMENT,
+        (county.disabled_children_enrolled, "disabled_children_enrolled"),
+        (county.disabled_children, "disabled_children"),
+        "县域内无适龄残疾儿童少年",
+    )?);
     let recognition = county.social_recognition_rate;
     if !(0.0..=1.0).contains(&recognition) {
         return Err(PackError::new(format!("`{id}`: social_recognition_rate {recognition} is not between 0 and 1")));
     }
     let mut finding = Finding::judged(recognition, SOCIAL_RECOGNITION.op, SOCIAL_RECOGNITION.bound);
     if finding.status == Status::NotMet {
-        finding = finding.noted("社会认可度低于85%，一票否决");
+        finding = finding.noted("社会认可度未达到85%，不予认定");
     }
     out.push((SOCIAL_RECOGNITION, finding));
+    debug_assert_eq!(out.iter().map(|(rule, _)| rule.id).collect::<Vec<_>>(), RULES.map(|rule| rule.id));
     Ok(out)
 }

@@ -46,6 +46,21 @@ fn county() -> County {
         quality_high_school_places_allocated: 400.0,
         migrant_children: 1000.0,
         migrant_children_public: 850.0,
+        unfilled_posts_or_contract_teachers: false,
+        major_incident: false,
+        falsification: false,
+        layout_plan_implemented: true,
+        four_unified_standards: true,
+        special_schools: 1.0,
+        funding_per_special_student_yuan: 6000.0,
+        performance_pay_fully_set: true,
+        staffing_pooled: true,
+        quota_rural_priority: true,
+        left_behind_care_system: true,
+        junior_cohort_entrants: 1000.0,
+        junior_cohort_retained: 950.0,
+        disabled_children: 200.0,
+        disabled_children_enrolled: 190.0,
     }
 }
 
@@ -65,7 +80,10 @@ fn school(id: &str, stage: &str, primary: f64, junior: f64) -> School {
         junior_max_class_size: if junior > 0.0 { 50.0 } else { 0.0 },
         music_rooms: 3.0,
         art_rooms: 3.0,
+        music_room_min_area_m2: 96.0,
+        art_room_min_area_m2: 90.0,
         public_funds_yuan: 1_000_000.0,
+        teacher_training_funds_yuan: 50_000.0,
         principal_term_ended: false,
         principal_term_inspected: false,
     }
@@ -85,7 +103,8 @@ fn run(county: &County, zones: &[Zone], schools: &[School]) -> Vec<(Rule, Findin
 
 #[test]
 fn a_county_doing_everything_meets_every_indicator_and_equal_bounds_meet() {
-    // Every share sits exactly on its bound (100%, 95%, 10%, 20%, 50%, 85%): equal meets.
+    // Every share sits exactly on its bound (100%, 95%, 10%, 20%, 50%, 85%, 5%), special-school
+    // funds on 6000 元 and rooms on 96 m² and 90 m²: equal meets.
     let schools = [school("A", "primary", 800.0, 0.0), school("B", "junior", 0.0, 900.0)];
     let findings = run(&county(), &[zone(1.0, 1.0)], &schools);
     assert_eq!(findings.len(), RULES.len());
@@ -107,8 +126,79 @@ fn vetoes_are_one_when_the_practice_exists() {
     let findings = run(&county, &[zone(1.0, 1.0)], &[]);
     let key = find(&findings, &NO_KEY_SCHOOLS);
     assert_eq!((key.value, key.status), (Some(1.0), Status::NotMet));
-    assert_eq!(key.note.as_deref(), Some("存在重点学校或重点班，一票否决"));
+    assert_eq!(key.note.as_deref(), Some("存在重点学校或重点班，属优质均衡不予认定情形"));
     assert_eq!(find(&findings, &NO_EXAM_ADMISSION).value, Some(0.0));
+}
+
+#[test]
+fn the_six_conditions_of_non_recognition_are_each_a_veto() {
+    type Set = fn(&mut County);
+    let cases: [(Set, &Rule); 6] = [
+        (|county| county.exam_admission = true, &NO_EXAM_ADMISSION),
+        (|county| county.illegal_school_choice = true, &NO_ILLEGAL_SCHOOL_CHOICE),
+        (|county| county.key_schools_or_classes = true, &NO_KEY_SCHOOLS),
+        (|county| county.unfilled_posts_or_contract_teachers = true, &NO_UNFILLED_POSTS),
+        (|county| county.major_incident = true, &NO_MAJOR_INCIDENT),
+        (|county| county.falsification = true, &NO_FALSIFICATION),
+    ];
+    let vetoes: Vec<String> =
+        manifest().nodes().into_iter().filter(|node| node.veto.is_some()).map(|node| node.id.clone()).collect();
+    for (set, rule) in cases {
+        let mut county = county();
+        set(&mut county);
+        let findings = run(&county, &[], &[]);
+        let not_met: Vec<&str> =
+            findings.iter().filter(|(_, f)| f.status == Status::NotMet).map(|(r, _)| r.id).collect();
+        assert_eq!(not_met, [rule.id], "only {} fails", rule.id);
+        assert!(vetoes.iter().any(|id| id == rule.id), "{} vetoes", rule.id);
+        assert!(rule.source.1.starts_with("不予认定情形（“"), "{} cites the 不予认定 list", rule.id);
+    }
+}
+
+#[test]
+fn the_added_national_items_are_judged_against_the_text() {
+    let mut county = county();
+    county.funding_per_special_student_yuan = 5999.0;
+    county.junior_cohort_retained = 949.0;
+    county.disabled_children_enrolled = 189.0;
+    county.performance_pay_fully_set = false;
+    county.layout_plan_implemented = false;
+    county.four_unified_standards = false;
+    county.staffing_pooled = false;
+    county.quota_rural_priority = false;
+    county.left_behind_care_system = false;
+    let mut low = school("A", "primary", 800.0, 0.0);
+    low.teacher_training_funds_yuan = 40_000.0; // 4% of 1 000 000
+    let findings = run(&county, &[], &[low, school("B", "junior", 0.0, 900.0)]);
+    for rule in [
+        &SPECIAL_SCHOOL_FUNDING,
+        &JUNIOR_RETENTION,
+        &DISABLED_ENROLLMENT,
+        &PERFORMANCE_PAY,
+        &LAYOUT_PLAN,
+        &FOUR_UNIFIED,
+        &STAFFING_POOLED,
+        &QUOTA_RURAL_PRIORITY,
+        &LEFT_BEHIND_CARE,
+        &TRAINING_FUNDS,
+    ] {
+        assert_eq!(find(&findings, rule).status, Status::NotMet, "{}", rule.id);
+    }
+    assert_eq!(find(&findings, &SPECIAL_SCHOOL_FUNDING).value, Some(5999.0));
+    assert_eq!(find(&findings, &JUNIOR_RETENTION).value, Some(0.949));
+    let funds = find(&findings, &TRAINING_FUNDS);
+    assert_eq!(funds.value, Some(0.04));
+    assert_eq!(funds.note.as_deref(), Some("1/2 所学校不低于5%；低于5%：学校A"));
+    assert_eq!(find(&findings, &PERFORMANCE_PAY).note.as_deref(), Some("未落实：按规定足额核定教师绩效工资总量"));
+    // No special-education school: not applicable; training funds count public schools only.
+    county.special_schools = 0.0;
+    let mut private = school("P", "primary", 300.0, 0.0);
+    private.ownership = "private".to_owned();
+    private.public_funds_yuan = 0.0;
+    private.teacher_training_funds_yuan = 0.0;
+    let findings = run(&county, &[], &[private]);
+    assert_eq!(find(&findings, &SPECIAL_SCHOOL_FUNDING).status, Status::NotApplicable);
+    assert_eq!(find(&findings, &TRAINING_FUNDS).status, Status::NotApplicable);
 }
 
 #[test]
@@ -255,21 +345,37 @@ fn small_village_schools_are_funded_as_if_they_had_100_students() {
     point.kind = "teaching_point".to_owned();
     point.location = "rural".to_owned();
     assert_eq!(small_school_required_funds(&point, &county), Some(72_000.0));
+    // A teaching point is covered wherever it is; its rate is weighted by its stages:
+    // (60 × 720 + 30 × 940) / 90 × 100 = 79 333.3…
+    let mut mixed = school("M", "nine_year", 60.0, 30.0);
+    mixed.kind = "teaching_point".to_owned();
+    mixed.location = "town".to_owned();
+    let required = small_school_required_funds(&mixed, &county).expect("covered");
+    assert!((required - (60.0 * 720.0 + 30.0 * 940.0) / 90.0 * 100.0).abs() < 1e-9);
+    let mut village = school("V", "primary", 80.0, 0.0);
+    village.location = "rural".to_owned();
+    assert_eq!(small_school_required_funds(&village, &county), Some(72_000.0));
+    // Not covered: 100 students or more, a town primary school, a rural junior or nine-year
+    // school (the text names 村小学 and 教学点 only), a private school.
+    village.primary_students = 100.0;
+    assert_eq!(small_school_required_funds(&village, &county), None);
+    assert_eq!(small_school_required_funds(&school("U", "primary", 80.0, 0.0), &county), None);
+    let mut junior = school("J", "junior", 0.0, 90.0);
+    junior.location = "rural".to_owned();
+    assert_eq!(small_school_required_funds(&junior, &county), None);
     let mut nine = school("N", "nine_year", 60.0, 30.0);
     nine.location = "rural".to_owned();
-    // (60 × 720 + 30 × 940) / 90 × 100 = 79 333.3…
-    let required = small_school_required_funds(&nine, &county).expect("covered");
-    assert!((required - (60.0 * 720.0 + 30.0 * 940.0) / 90.0 * 100.0).abs() < 1e-9);
-    // Not covered: 100 students or more, a town school, a private school.
-    assert_eq!(small_school_required_funds(&school("U", "primary", 100.0, 0.0), &county), None);
+    assert_eq!(small_school_required_funds(&nine, &county), None);
     let mut private = point.clone();
     private.ownership = "private".to_owned();
     assert_eq!(small_school_required_funds(&private, &county), None);
 
     point.public_funds_yuan = 72_000.0;
+    point.teacher_training_funds_yuan = 3_600.0;
     let mut short = point.clone();
     short.id = "T2".to_owned();
     short.public_funds_yuan = 40.0 * 720.0;
+    short.teacher_training_funds_yuan = 1_440.0;
     let finding = find(&run(&county, &[], &[point, short]), &SMALL_SCHOOL_FUNDING);
     assert_eq!((finding.value, finding.status), (Some(0.5), Status::NotMet));
     assert_eq!(find(&run(&county, &[], &[]), &SMALL_SCHOOL_FUNDING).status, Status::NotApplicable);
@@ -288,6 +394,23 @@ fn music_and_art_rooms_are_one_each_per_12_classes_teaching_points_aside() {
     let finding = find(&run(&county(), &[], &[a, point]), &MUSIC_ART_ROOMS);
     assert_eq!((finding.value, finding.status), (Some(0.0), Status::NotMet));
     assert_eq!(finding.note.as_deref(), Some("0/1 所学校达标；未达标：学校A（应各配3间，音乐3间、美术2间）"));
+}
+
+#[test]
+fn music_rooms_under_96_square_metres_and_art_rooms_under_90_miss_the_standard() {
+    let mut small_music = school("A", "primary", 400.0, 0.0);
+    small_music.music_room_min_area_m2 = 95.5;
+    let mut small_art = school("B", "primary", 400.0, 0.0);
+    small_art.art_room_min_area_m2 = 89.0;
+    let finding =
+        find(&run(&county(), &[], &[small_music, small_art, school("C", "junior", 0.0, 400.0)]), &MUSIC_ART_ROOMS);
+    assert_eq!(finding.value, Some(1.0 / 3.0));
+    assert_eq!(
+        finding.note.as_deref(),
+        Some(
+            "1/3 所学校达标；未达标：学校A（最小音乐教室95.5m²，应不小于96m²）、学校B（最小美术教室89m²，应不小于90m²）"
+        )
+    );
 }
 
 #[test]
@@ -329,7 +452,7 @@ fn every_rule_is_in_the_manifest_with_its_threshold_source_and_scoring() {
         assert!(node.scoring.is_some() && node.weight.is_some(), "{} is scored and weighted", rule.id);
         if let Some(param) = rule.param {
             assert!(names.iter().any(|name| name == param), "{param} declared");
-            assert!(threshold.source.item.contains("地方实施口径"), "{} flagged as local", rule.id);
+            assert!(threshold.source.item.contains("原文未经核对"), "{} flagged as unverified wording", rule.id);
             let declared = manifest.parameters.iter().find(|p| p.name == param).expect("declared");
             assert_eq!(declared.default.as_f64(), Some(rule.bound));
         }
@@ -341,7 +464,18 @@ fn every_rule_is_in_the_manifest_with_its_threshold_source_and_scoring() {
     }
     let vetoes: Vec<&str> =
         manifest.nodes().into_iter().filter(|node| node.veto.is_some()).map(|node| node.id.as_str()).collect();
-    assert_eq!(vetoes, [NO_EXAM_ADMISSION.id, NO_ILLEGAL_SCHOOL_CHOICE.id, NO_KEY_SCHOOLS.id, SOCIAL_RECOGNITION.id]);
+    assert_eq!(
+        vetoes,
+        [
+            NO_EXAM_ADMISSION.id,
+            NO_ILLEGAL_SCHOOL_CHOICE.id,
+            NO_KEY_SCHOOLS.id,
+            NO_UNFILLED_POSTS.id,
+            NO_MAJOR_INCIDENT.id,
+            NO_FALSIFICATION.id,
+            SOCIAL_RECOGNITION.id
+        ]
+    );
     assert_eq!(manifest.grades.len(), 4);
 }
 

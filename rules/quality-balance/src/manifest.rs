@@ -60,7 +60,7 @@ pub fn manifest() -> Manifest {
                 Comparison::AtLeast,
                 MIN_MET as f64,
                 None,
-                (DOCUMENT, "第五条（每所学校至少6项指标达到要求，余项不低于要求的85%）"),
+                (DOCUMENT, "第六条（“每所学校至少6项指标达到上述要求，余项不能低于要求的85%”）"),
             ),
     );
 
@@ -81,7 +81,7 @@ pub fn manifest() -> Manifest {
                     Comparison::AtMost,
                     stage.cv_limit(),
                     Some(stage.key()),
-                    (DOCUMENT, "第五条（校际差异系数小学≤0.50、初中≤0.45）"),
+                    (DOCUMENT, "第六条（“所有指标校际差异系数，小学均小于或等于0.50，初中均小于或等于0.45”）"),
                 )
                 .pass_fail(),
             );
@@ -98,7 +98,10 @@ pub fn manifest() -> Manifest {
                 Comparison::AtLeast,
                 1.0,
                 Some(stage.key()),
-                (DOCUMENT, "第五条（每所学校均须达到资源配置要求）"),
+                (
+                    DOCUMENT,
+                    "第六条（全部学校均须达到“每所学校至少6项指标达到上述要求，余项不能低于要求的85%”；概述，非原文）",
+                ),
             )
             .pass_fail(),
         );

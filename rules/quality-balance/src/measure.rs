@@ -145,7 +145,7 @@ impl Resource {
 }
 
 /// The seven resource indicators, in the data dictionary's order (which is the order of the
-/// items in 教督〔2017〕6号 第五条).
+/// items in 教督〔2017〕6号 第六条).
 pub const RESOURCES: [Resource; 7] = [
     Resource {
         key: "qualified_teachers_per100",
@@ -154,7 +154,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: true,
         primary: 4.2,
         junior: 5.3,
-        item: "第五条第（一）项",
+        item: "第六条第（一）项（“每百名学生拥有高于规定学历教师数：小学、初中分别达到4.2人以上、5.3人以上”）",
         formula: "qualified_teachers × 100 / students",
     },
     Resource {
@@ -164,7 +164,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: true,
         primary: 1.0,
         junior: 1.0,
-        item: "第五条第（二）项",
+        item: "第六条第（二）项（“每百名学生拥有县级以上骨干教师数：小学、初中均达到1人以上”）",
         formula: "backbone_teachers × 100 / students",
     },
     Resource {
@@ -174,7 +174,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: true,
         primary: 0.9,
         junior: 0.9,
-        item: "第五条第（三）项",
+        item: "第六条第（三）项（“每百名学生拥有体育、艺术（美术、音乐）专任教师数：小学、初中均达到0.9人以上”）",
         formula: "pe_art_teachers × 100 / students",
     },
     Resource {
@@ -184,7 +184,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: false,
         primary: 4.5,
         junior: 5.8,
-        item: "第五条第（四）项",
+        item: "第六条第（四）项（“生均教学及辅助用房面积：小学、初中分别达到4.5平方米以上、5.8平方米以上”）",
         formula: "teaching_area_m2 / students",
     },
     Resource {
@@ -194,7 +194,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: false,
         primary: 7.5,
         junior: 10.2,
-        item: "第五条第（五）项",
+        item: "第六条第（五）项（生均体育运动场馆面积：“……分别达到7.5平方米以上、10.2平方米以上”）",
         formula: "sports_area_m2 / students",
     },
     Resource {
@@ -204,7 +204,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: false,
         primary: 2000.0,
         junior: 2500.0,
-        item: "第五条第（六）项",
+        item: "第六条第（六）项（“生均教学仪器设备值：小学、初中分别达到2000元以上、2500元以上”）",
         formula: "equipment_value_yuan / students",
     },
     Resource {
@@ -214,7 +214,7 @@ pub const RESOURCES: [Resource; 7] = [
         per_hundred: true,
         primary: 2.3,
         junior: 2.4,
-        item: "第五条第（七）项",
+        item: "第六条第（七）项（“每百名学生拥有网络多媒体教室数：小学、初中分别达到2.3间以上、2.4间以上”）",
         formula: "multimedia_rooms × 100 / students",
     },
 ];

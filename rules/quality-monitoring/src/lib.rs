@@ -10,7 +10,9 @@
 //!   its value-added indicators not applicable, and county changes compare only the schools
 //!   present in both periods.
 //!
-//! Figures not confirmed as national wording are plan parameters with a local default.
+//! National figures quoted from the texts are fixed (校际差异率低于0.15, the 60/90-minute
+//! homework limits); the shares the texts do not set (Ⅲ级 share, PE pass rate, myopia limits per
+//! school) are local choices, plan parameters with the city's default.
 
 mod manifest;
 pub mod measure;

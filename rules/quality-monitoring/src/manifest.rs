@@ -7,7 +7,7 @@ use crate::measure::{
     COUNTY_BETWEEN, COUNTY_BETWEEN_CHANGE, COUNTY_HOMEWORK, COUNTY_LEVEL3, COUNTY_LEVEL3_CHANGE, COUNTY_MYOPIA,
     COUNTY_MYOPIA_CHANGE, COUNTY_PE, COUNTY_PE_CHANGE, HOMEWORK_JUNIOR, HOMEWORK_PRIMARY, MYOPIA_MAX_JUNIOR,
     MYOPIA_MAX_PRIMARY, Rule, SCHOOL_LEVEL3, SCHOOL_LEVEL3_CHANGE, SCHOOL_MYOPIA, SCHOOL_MYOPIA_CHANGE, SCHOOL_PE,
-    SCHOOL_PE_CHANGE, parameters,
+    SCHOOL_PE_CHANGE, level, parameters,
 };
 
 /// Grade bands of the pack's total, highest first. Set locally (no national bands exist); an
@@ -49,13 +49,7 @@ pub fn manifest() -> Manifest {
             count("junior_homework_minutes", "初中日均书面作业完成时间（分钟；无初中段留空）").optional(),
         );
     for parameter in parameters() {
-        builder = builder.parameter(
-            parameter.name,
-            FieldType::Number,
-            serde_json::Value::from(parameter.default),
-            parameter.description,
-            Some(parameter.source),
-        );
+        builder = builder.declare(&parameter);
     }
     builder.indicator(results().weight(60.0)).indicator(value_added().weight(40.0)).build()
 }
@@ -66,7 +60,7 @@ fn indicator(rule: &Rule, name: &str, unit: &str, formula: &str) -> NodeBuilder 
     if let Some(param) = rule.param {
         formula.push_str(&format!("；界限可由评估方案参数 `{param}` 调整"));
     }
-    NodeBuilder::indicator(rule.id, name, rule.level).unit(unit).formula(&formula).threshold(
+    NodeBuilder::indicator(rule.id, name, level(rule)).unit(unit).formula(&formula).threshold(
         rule.op,
         rule.bound,
         None,
@@ -76,15 +70,15 @@ fn indicator(rule: &Rule, name: &str, unit: &str, formula: &str) -> NodeBuilder 
 
 /// The myopia indicator: one bound per stage, blended for mixed populations.
 fn myopia(rule: &Rule, name: &str, formula: &str) -> NodeBuilder {
-    NodeBuilder::indicator(rule.id, name, rule.level)
+    NodeBuilder::indicator(rule.id, name, level(rule))
         .unit("比例")
         .formula(&format!(
             "{formula}；上限按学段：小学{}、初中{}，九年一贯制学校和县域按小学段、初中段在校生数加权；\
              上限可由评估方案参数 `{}`、`{}` 调整",
             MYOPIA_MAX_PRIMARY.default, MYOPIA_MAX_JUNIOR.default, MYOPIA_MAX_PRIMARY.name, MYOPIA_MAX_JUNIOR.name
         ))
-        .threshold(rule.op, MYOPIA_MAX_PRIMARY.default, Some("primary"), MYOPIA_MAX_PRIMARY.source)
-        .threshold(rule.op, MYOPIA_MAX_JUNIOR.default, Some("junior"), MYOPIA_MAX_JUNIOR.source)
+        .threshold(rule.op, MYOPIA_MAX_PRIMARY.default, Some("primary"), rule.source)
+        .threshold(rule.op, MYOPIA_MAX_JUNIOR.default, Some("junior"), rule.source)
         .pass_fail()
 }
 

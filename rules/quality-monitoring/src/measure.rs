@@ -12,7 +12,9 @@ pub const BALANCE: &str = "县域义务教育优质均衡发展督导评估办�
 pub const GUIDE: &str = "义务教育质量评价指南（教基〔2021〕3号）";
 
 /// The national plan against myopia.
-pub const MYOPIA_PLAN: &str = "综合防控儿童青少年近视实施方案（教体艺〔2018〕3号）";
+/// Issued by the Ministry of Education and seven other departments in August 2018; its
+/// document number was not found in any published text we could check, so it is not stated.
+pub const MYOPIA_PLAN: &str = "综合防控儿童青少年近视实施方案（教育部等八部门，2018年8月；文号未经核对）";
 
 /// The national physical-health standard.
 pub const HEALTH_STANDARD: &str = "国家学生体质健康标准（2014年修订）（教体艺〔2014〕5号）";
@@ -21,43 +23,42 @@ pub const HEALTH_STANDARD: &str = "国家学生体质健康标准（2014年修�
 pub const DOUBLE_REDUCTION: &str =
     "关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见（中共中央办公厅、国务院办公厅，2021年7月）";
 
-/// A bound an indicator is judged against, and where it comes from; `param` names the plan
-/// parameter that may replace the default bound.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rule {
-    /// The indicator id.
-    pub id: &'static str,
-    /// The level it is reported for.
-    pub level: Level,
-    /// The comparison.
-    pub op: Comparison,
-    /// The default bound.
-    pub bound: f64,
-    /// The plan parameter that may replace the bound.
-    pub param: Option<&'static str>,
-    /// Document and item.
-    pub source: (&'static str, &'static str),
+/// A bound an indicator is judged against, and where it comes from (the SDK's rule); the
+/// level it is reported for is the list it is in ([`level`]).
+pub use rules_sdk::Rule;
+
+/// The level a rule's indicator is reported for: school for [`SCHOOL_RULES`], else county.
+pub fn level(rule: &Rule) -> Level {
+    if SCHOOL_RULES.iter().any(|school| school.id == rule.id) { Level::School } else { Level::County }
 }
 
 const LEVEL3_SOURCE: (&str, &str) = (
     BALANCE,
-    "第七条 教育质量（义务教育质量监测相关科目学生学业水平达到Ⅲ级以上）；“达到Ⅲ级及以上学生比例不低于50%”为本包暂定的地方实施口径，须由评估方案确认",
+    "第八条第（九）项（“在国家义务教育质量监测中，相关科目学生学业水平达到Ⅲ级以上”）；\
+     “达到Ⅲ级及以上学生比例不低于50%”为本包暂定的地方实施口径，须由评估方案确认",
 );
 const BETWEEN_SOURCE: (&str, &str) = (
     BALANCE,
-    "第七条 教育质量（校际差异率低于0.15）；地方实施口径，国家文本表述未核实；按校间方差占总方差的比例计算为本包口径",
+    "第八条第（九）项（“……且校际差异率低于0.15”）；国家文本未给出计算方法，按校间方差占总方差的比例计算为本包口径",
 );
 const PE_SOURCE: (&str, &str) =
     (HEALTH_STANDARD, "等级评定（总分60分及以上为及格）；“及格率不低于90%”为地方实施口径，文件未规定");
 const MYOPIA_SOURCE: (&str, &str) = (
     MYOPIA_PLAN,
-    "一、目标（到2030年小学生近视率下降到38%以下、初中生下降到60%以下）；以2030年目标作默认界限为地方实施口径",
+    "一、目标（“到2030年……小学生近视率下降到38%以下，初中生近视率下降到60%以下”，全国总体目标）；\
+     以2030年目标作每校、每县默认界限为地方实施口径",
 );
-const HOMEWORK_SOURCE: (&str, &str) =
-    (DOUBLE_REDUCTION, "二、（4）分类明确作业总量（小学三至六年级书面作业平均完成时间不超过60分钟，初中不超过90分钟）");
+const HOMEWORK_SOURCE: (&str, &str) = (
+    DOUBLE_REDUCTION,
+    "二、5.（“分类明确作业总量……小学三至六年级书面作业平均完成时间不超过60分钟，初中书面作业平均完成时间不超过90分钟”；\
+         条目序号据转载文本）",
+);
 const VALUE_ADDED_SOURCE: (&str, &str) = (GUIDE, "结果评价与增值评价相结合；“较上期不下降”为本包口径（地方实施口径）");
-const MYOPIA_FALL_SOURCE: (&str, &str) =
-    (MYOPIA_PLAN, "一、目标（在2018年基础上每年降低0.5个百分点以上，至2023年）；沿用为年度增值默认界限为地方实施口径");
+const MYOPIA_FALL_SOURCE: (&str, &str) = (
+    MYOPIA_PLAN,
+    "一、目标（“到2023年，力争实现全国儿童青少年总体近视率在2018年的基础上每年降低0.5个百分点以上”，该目标期限已届满）；\
+         沿用为年度增值默认界限为地方实施口径",
+);
 
 const fn school(
     id: &'static str,
@@ -66,7 +67,7 @@ const fn school(
     param: Option<&'static str>,
     source: (&'static str, &'static str),
 ) -> Rule {
-    Rule { id, level: Level::School, op, bound, param, source }
+    Rule { id, op, bound, param, source }
 }
 
 const fn county(
@@ -76,7 +77,7 @@ const fn county(
     param: Option<&'static str>,
     source: (&'static str, &'static str),
 ) -> Rule {
-    Rule { id, level: Level::County, op, bound, param, source }
+    Rule { id, op, bound, param, source }
 }
 
 /// 学业水平达到Ⅲ级及以上学生比例 (school).
@@ -107,8 +108,7 @@ pub const SCHOOL_MYOPIA_CHANGE: Rule =
 pub const COUNTY_LEVEL3: Rule =
     county("qm.county.level3_share", Comparison::AtLeast, 0.5, Some("level3_share_min"), LEVEL3_SOURCE);
 /// 学业水平校际差异率 (county).
-pub const COUNTY_BETWEEN: Rule =
-    county("qm.county.between_school_rate", Comparison::Below, 0.15, Some("between_school_rate_max"), BETWEEN_SOURCE);
+pub const COUNTY_BETWEEN: Rule = county("qm.county.between_school_rate", Comparison::Below, 0.15, None, BETWEEN_SOURCE);
 /// 国家学生体质健康标准及格率 (county).
 pub const COUNTY_PE: Rule =
     county("qm.county.pe_pass_rate", Comparison::AtLeast, 0.9, Some("pe_pass_rate_min"), PE_SOURCE);
@@ -155,34 +155,16 @@ pub const COUNTY_RULES: [Rule; 9] = [
     COUNTY_MYOPIA_CHANGE,
 ];
 
-/// A parameter an evaluation plan may set.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Parameter {
-    /// Name, as the plan and `Unit.params` spell it.
-    pub name: &'static str,
-    /// The default.
-    pub default: f64,
-    /// Chinese description.
-    pub description: &'static str,
-    /// Where the default comes from.
-    pub source: (&'static str, &'static str),
-}
+/// A parameter an evaluation plan may set (the SDK's).
+pub use rules_sdk::Parameter;
 
 /// 小学 myopia target.
-pub const MYOPIA_MAX_PRIMARY: Parameter = Parameter {
-    name: "myopia_max_primary",
-    default: 0.38,
-    description: "小学生近视率上限（比例）",
-    source: MYOPIA_SOURCE,
-};
+pub const MYOPIA_MAX_PRIMARY: Parameter =
+    Parameter::number("myopia_max_primary", 0.38, "小学生近视率上限（比例）", MYOPIA_SOURCE);
 
 /// 初中 myopia target.
-pub const MYOPIA_MAX_JUNIOR: Parameter = Parameter {
-    name: "myopia_max_junior",
-    default: 0.60,
-    description: "初中生近视率上限（比例）",
-    source: MYOPIA_SOURCE,
-};
+pub const MYOPIA_MAX_JUNIOR: Parameter =
+    Parameter::number("myopia_max_junior", 0.60, "初中生近视率上限（比例）", MYOPIA_SOURCE);
 
 /// Every parameter of the pack, each once.
 pub fn parameters() -> Vec<Parameter> {
@@ -194,12 +176,10 @@ pub fn parameters() -> Vec<Parameter> {
         }
         let (default, description) = if name == "myopia_annual_fall" {
             (-rule.bound, "近视率每年至少下降的幅度（比例，0.005 = 0.5个百分点）")
-        } else if name == "between_school_rate_max" {
-            (rule.bound, "学业水平校际差异率上限（须低于该值）")
         } else {
             (rule.bound, "该指标的达标下限（比例，0–1）")
         };
-        list.push(Parameter { name, default, description, source: rule.source });
+        list.push(Parameter::number(name, default, description, rule.source));
     }
     list.push(MYOPIA_MAX_PRIMARY);
     list.push(MYOPIA_MAX_JUNIOR);
@@ -209,23 +189,17 @@ pub fn parameters() -> Vec<Parameter> {
 /// The parameter values of a unit (the plan's, or the manifest's defaults).
 #[derive(Debug, Clone, Default)]
 pub struct Params {
-    values: Record,
+    values: rules_sdk::Params,
 }
 
 impl Params {
     /// The values a unit received.
     pub fn new(values: &Record) -> Params {
-        Params { values: values.clone() }
+        Params { values: rules_sdk::Params::new(values) }
     }
 
     fn number(&self, name: &str, default: f64) -> Result<f64, PackError> {
-        match self.values.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(default),
-            Some(value) => value
-                .as_f64()
-                .filter(|number| number.is_finite())
-                .ok_or_else(|| PackError::new(format!("parameter `{name}` is `{value}`, not a number"))),
-        }
+        self.values.number(name, default)
     }
 
     /// The bound of a rule: its parameter's value when it has one (a yearly fall is stored as
@@ -249,8 +223,8 @@ impl Params {
     /// As [`Params::bound`].
     pub fn myopia_limits(&self) -> Result<MyopiaLimits, PackError> {
         Ok(MyopiaLimits {
-            primary: self.number(MYOPIA_MAX_PRIMARY.name, MYOPIA_MAX_PRIMARY.default)?,
-            junior: self.number(MYOPIA_MAX_JUNIOR.name, MYOPIA_MAX_JUNIOR.default)?,
+            primary: self.values.value(&MYOPIA_MAX_PRIMARY)?,
+            junior: self.values.value(&MYOPIA_MAX_JUNIOR)?,
         })
     }
 }

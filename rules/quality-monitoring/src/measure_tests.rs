@@ -201,7 +201,7 @@ fn every_rule_is_in_the_manifest_with_its_threshold_source_and_parameter() {
     let manifest = manifest();
     for rule in SCHOOL_RULES.iter().chain(&COUNTY_RULES) {
         let node = manifest.node(rule.id).unwrap_or_else(|| panic!("{} in the manifest", rule.id));
-        assert_eq!(node.level, Some(rule.level));
+        assert_eq!(node.level, Some(level(rule)));
         assert!(node.scoring.is_some() && node.weight.is_some(), "{}", rule.id);
         let threshold = &node.thresholds[0];
         assert_eq!((threshold.op, threshold.value), (rule.op, rule.bound), "{}", rule.id);

@@ -7,24 +7,22 @@ use serde::Deserialize;
 /// The founding document of Jiaozuo's inspection reform.
 pub const FOUNDING: &str = "关于深化新时代教育督导体制机制改革的实施意见（焦办文〔2021〕23号）";
 
-/// The national rules of 责任督学挂牌督导 (the eight matters of regular inspection).
-pub const LISTED: &str = "中小学校责任督学挂牌督导办法（国务院教育督导委员会办公室，2013年）";
+/// The national rules of 责任督学挂牌督导 (the eight matters of regular inspection are its
+/// 第四条, one inspector for about five schools its 第一条). Issued by the office of the State
+/// Council's education inspection committee in September 2013; its document number was not
+/// found in any published text we could check, so it is not stated.
+pub const LISTED: &str = "中小学校责任督学挂牌督导办法（国务院教育督导委员会办公室，2013年9月；文号未经核对）";
 
-/// A bound an indicator is judged against, and where it comes from; `param` names the plan
-/// parameter that may replace the default bound.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rule {
-    /// The indicator id.
-    pub id: &'static str,
-    /// The comparison.
-    pub op: Comparison,
-    /// The default bound.
-    pub bound: f64,
-    /// The plan parameter that may replace the bound.
-    pub param: Option<&'static str>,
-    /// Document and item.
-    pub source: (&'static str, &'static str),
-}
+/// The national quality-balance evaluation method: its 不予认定 conditions are the national
+/// anchor of the two school vetoes.
+pub const BALANCE: &str = "县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号）";
+
+/// The national guide to evaluating compulsory-education quality (self and external evaluation).
+pub const GUIDE: &str = "义务教育质量评价指南（教基〔2021〕3号）";
+
+use rules_sdk::Params;
+/// A bound an indicator is judged against, and where it comes from (the SDK's rule).
+pub use rules_sdk::Rule;
 
 /// One of the eight matters of regular inspection (经常性督导).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,31 +70,56 @@ pub struct MatterGroup {
     pub matters: &'static [usize],
 }
 
-const fn matters_rule(id: &'static str, count: usize) -> Rule {
-    Rule {
-        id,
-        op: Comparison::AtLeast,
-        bound: count as f64,
-        param: None,
-        source: (LISTED, "经常性督导事项（八项）；本包以“该项督导未发现问题”为达标"),
-    }
+const fn matters_rule(id: &'static str, count: usize, item: &'static str) -> Rule {
+    Rule { id, op: Comparison::AtLeast, bound: count as f64, param: None, source: (LISTED, item) }
 }
 
 /// 办学方向: 招生、收费、择校; 校风、教风、学风.
-pub const DIRECTION_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule("ss.direction.regular_matters", 2), matters: &[1, 7] };
+pub const DIRECTION_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
+        "ss.direction.regular_matters",
+        2,
+        "第四条第（二）项“招生、收费、择校情况”、第（八）项“校风、教风、学风建设情况”；本包以“该项督导未发现问题”为达标",
+    ),
+    matters: &[1, 7],
+};
 /// 教育教学: 课程开设和课堂教学.
-pub const TEACHING_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule("ss.teaching.regular_matters", 1), matters: &[2] };
+pub const TEACHING_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
+        "ss.teaching.regular_matters",
+        1,
+        "第四条第（三）项“课程开设和课堂教学情况”；本包以“该项督导未发现问题”为达标",
+    ),
+    matters: &[2],
+};
 /// 学校管理: 校务管理和制度执行; 校园及周边安全; 食堂、食品、饮水、宿舍卫生.
-pub const MANAGEMENT_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule("ss.management.regular_matters", 3), matters: &[0, 5, 6] };
+pub const MANAGEMENT_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
+        "ss.management.regular_matters",
+        3,
+        "第四条第（一）项“校务管理和制度执行情况”、第（六）项“校园及周边安全情况，学生交通安全情况”、\
+         第（七）项“食堂、食品、饮水及宿舍卫生情况”；本包以“该项督导未发现问题”为达标",
+    ),
+    matters: &[0, 5, 6],
+};
 /// 教师发展: 教师师德和专业发展.
-pub const TEACHERS_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule("ss.teachers.regular_matters", 1), matters: &[4] };
+pub const TEACHERS_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
+        "ss.teachers.regular_matters",
+        1,
+        "第四条第（五）项“教师师德和专业发展情况”；本包以“该项督导未发现问题”为达标",
+    ),
+    matters: &[4],
+};
 /// 学生发展: 学生学习、体育锻炼和课业负担.
-pub const STUDENTS_MATTERS: MatterGroup =
-    MatterGroup { rule: matters_rule("ss.students.regular_matters", 1), matters: &[3] };
+pub const STUDENTS_MATTERS: MatterGroup = MatterGroup {
+    rule: matters_rule(
+        "ss.students.regular_matters",
+        1,
+        "第四条第（四）项“学生学习、体育锻炼和课业负担情况”；本包以“该项督导未发现问题”为达标",
+    ),
+    matters: &[3],
+};
 
 /// 民办学校年度检查合格 (private schools only).
 pub const PRIVATE_ANNUAL_REVIEW: Rule = Rule {
@@ -130,8 +153,8 @@ pub const SELF_ASSESSMENT_GAP: Rule = Rule {
     bound: 10.0,
     param: Some("self_assessment_gap_max"),
     source: (
-        FOUNDING,
-        "第15条（完善学校督导评价方式，自我督导与外部督导相结合）；分差上限10分为地方实施口径，文件未规定",
+        GUIDE,
+        "评价方式（“注重自我评价与外部评价相结合”）；以自评与督评分差衡量、上限10分为地方实施口径，文件未规定",
     ),
 };
 
@@ -141,7 +164,11 @@ pub const NO_MAJOR_SAFETY_INCIDENT: Rule = Rule {
     op: Comparison::AtMost,
     bound: 0.0,
     param: None,
-    source: (FOUNDING, "第11条（严格问责）；“发生重大安全责任事故一票否决”为地方实施口径，文件未逐字规定"),
+    source: (
+        BALANCE,
+        "不予认定情形（“教育系统存在重大安全责任事故和严重违纪违规事件”，县域认定条件，条款序号未经核对）；\
+         在学校督导中作一票否决为地方实施口径",
+    ),
 };
 
 /// 无数据造假 (veto).
@@ -150,7 +177,10 @@ pub const NO_DATA_FALSIFICATION: Rule = Rule {
     op: Comparison::AtMost,
     bound: 0.0,
     param: None,
-    source: (FOUNDING, "第9条、第11条（督导结果运用、严格问责）；“数据造假一票否决”为地方实施口径，文件未逐字规定"),
+    source: (
+        BALANCE,
+        "不予认定情形（“有弄虚作假行为”，县域认定条件，条款序号未经核对）；在学校督导中作一票否决为地方实施口径",
+    ),
 };
 
 /// 经常性督导事项覆盖: matters the inspector covered this period (reported, not scored).
@@ -159,7 +189,7 @@ pub const REGULAR_INSPECTION_COVERAGE: Rule = Rule {
     op: Comparison::AtLeast,
     bound: MATTERS.len() as f64,
     param: None,
-    source: (LISTED, "经常性督导事项（八项）；本包以八项全部督导为覆盖"),
+    source: (LISTED, "第四条（责任督学对八项主要事项实施经常性督导）；本包以八项全部督导为覆盖"),
 };
 
 /// Every rule, in manifest and result order.
@@ -243,21 +273,6 @@ impl School {
 
 /// The result of one indicator (the SDK's finding).
 pub use rules_sdk::Finding as Outcome;
-
-/// The value of a parameter (the plan's, or `default` when the unit has none).
-///
-/// # Errors
-///
-/// When the plan set it to something that is not a finite number.
-pub fn parameter(params: &Record, name: &str, default: f64) -> Result<f64, PackError> {
-    match params.get(name) {
-        None | Some(serde_json::Value::Null) => Ok(default),
-        Some(value) => value
-            .as_f64()
-            .filter(|number| number.is_finite())
-            .ok_or_else(|| PackError::new(format!("parameter `{name}` is `{value}`, not a number"))),
-    }
-}
 
 /// A dimension's matters as a checklist: value = matters inspected without problems. Not
 /// applicable while any of them was not inspected this period (it cannot be judged yet).
@@ -357,10 +372,7 @@ pub fn evaluate(school: &School, params: &Record) -> Result<Vec<(Rule, Outcome)>
     if let Some(own) = school.self_assessment_score {
         check_score(school, "self_assessment_score", own)?;
     }
-    let gap_max = match SELF_ASSESSMENT_GAP.param {
-        Some(name) => parameter(params, name, SELF_ASSESSMENT_GAP.bound)?,
-        None => SELF_ASSESSMENT_GAP.bound,
-    };
+    let gap_max = Params::new(params).bound(&SELF_ASSESSMENT_GAP)?;
     Ok(vec![
         (DIRECTION_MATTERS.rule, matter_checklist(school, &DIRECTION_MATTERS)),
         (PRIVATE_ANNUAL_REVIEW, private_review(school)),

@@ -16,8 +16,8 @@
 //! - No vetoes, ids prefixed `410825.`, no city-level figures: the city's rules for local
 //!   packs. The targets are county targets, not national figures, so they are parameters.
 
-use rules_sdk::FieldBuilder;
 use rules_sdk::prelude::*;
+use rules_sdk::{FieldBuilder, Parameter, Params, SchoolBasics};
 use serde::Deserialize;
 
 /// The pack id: the county code, then the pack's name.
@@ -35,28 +35,15 @@ pub const SCHOOLS_TEACHING: &str = "410825.taiji.schools_teaching";
 /// 全县学生太极拳参与率.
 pub const COUNTY_PARTICIPATION: &str = "410825.taiji.county_participation_rate";
 
-/// A target of the pack: a parameter a plan may set, with the county's default.
-#[derive(Debug, Clone, Copy)]
-pub struct Target {
-    /// Parameter name.
-    pub name: &'static str,
-    /// Default value.
-    pub default: f64,
-    /// What it means.
-    pub description: &'static str,
-}
-
 /// At least this many taijiquan classes a week.
-pub const MIN_WEEKLY_CLASSES: Target =
-    Target { name: "min_weekly_classes", default: 1.0, description: "每所学校每周太极拳课时下限" };
+pub const MIN_WEEKLY_CLASSES: Parameter =
+    Parameter::integer("min_weekly_classes", 1.0, "每所学校每周太极拳课时下限", SOURCE);
 /// At least this share of students taking part.
-pub const MIN_PARTICIPATION: Target =
-    Target { name: "min_participation_rate", default: 0.8, description: "学生太极拳参与率下限（比例）" };
+pub const MIN_PARTICIPATION: Parameter =
+    Parameter::number("min_participation_rate", 0.8, "学生太极拳参与率下限（比例）", SOURCE);
 /// At least this share of schools teaching it.
-pub const MIN_SCHOOLS_TEACHING: Target =
-    Target {
-        name: "min_schools_teaching", default: 1.0, description: "开设太极拳课程的学校比例下限（比例）"
-    };
+pub const MIN_SCHOOLS_TEACHING: Parameter =
+    Parameter::number("min_schools_teaching", 1.0, "开设太极拳课程的学校比例下限（比例）", SOURCE);
 
 /// Where the targets come from: the founding document lets schools build their own character;
 /// the figures are 温县's own.
@@ -68,21 +55,28 @@ const SOURCE: (&str, &str) = (
 /// A school as this pack reads it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct School {
-    pub id: String,
-    pub name: String,
-    pub county_id: String,
-    pub primary_students: f64,
-    pub junior_students: f64,
+    /// id, name, county and students.
+    #[serde(flatten)]
+    pub basics: SchoolBasics,
     pub taiji_classes_per_week: Option<f64>,
     pub taiji_participants: Option<f64>,
 }
 
-impl School {
-    /// All students of the school.
-    pub fn students(&self) -> f64 {
-        self.primary_students + self.junior_students
-    }
+impl std::ops::Deref for School {
+    type Target = SchoolBasics;
 
+    fn deref(&self) -> &SchoolBasics {
+        &self.basics
+    }
+}
+
+impl std::ops::DerefMut for School {
+    fn deref_mut(&mut self) -> &mut SchoolBasics {
+        &mut self.basics
+    }
+}
+
+impl School {
     /// Participants per student; `None` when the school has not reported or has no students.
     ///
     /// # Errors
@@ -116,12 +110,8 @@ impl Targets {
     ///
     /// When the plan set a target to something that is not a number.
     pub fn of(unit: &Unit) -> Result<Targets, PackError> {
-        let value = |target: &Target| match unit.params.get(target.name) {
-            None | Some(serde_json::Value::Null) => Ok(target.default),
-            Some(value) => value
-                .as_f64()
-                .ok_or_else(|| PackError::new(format!("parameter `{}` is `{value}`, not a number", target.name))),
-        };
+        let params = Params::of(unit);
+        let value = |target: &Parameter| params.value(target);
         Ok(Targets {
             weekly_classes: value(&MIN_WEEKLY_CLASSES)?,
             participation: value(&MIN_PARTICIPATION)?,
@@ -138,10 +128,6 @@ impl Default for Targets {
             schools_teaching: MIN_SCHOOLS_TEACHING.default,
         }
     }
-}
-
-fn status(met: bool) -> Status {
-    if met { Status::Met } else { Status::NotMet }
 }
 
 fn not_reported(subject: &str, indicator: &str, what: &str) -> IndicatorResult {
@@ -161,7 +147,7 @@ pub fn teaches(school: &School, min: f64) -> Option<bool> {
 pub fn school_results(school: &School, targets: &Targets) -> Result<Vec<IndicatorResult>, PackError> {
     let id = school.id.as_str();
     let weekly = match (school.taiji_classes_per_week, teaches(school, targets.weekly_classes)) {
-        (Some(classes), Some(met)) => result(id, WEEKLY_CLASSES, Some(classes), status(met)),
+        (Some(classes), Some(met)) => result(id, WEEKLY_CLASSES, Some(classes), Status::of(met)),
         _ => not_reported(id, WEEKLY_CLASSES, "每周太极拳课时"),
     };
     let participation = match school.participation()? {
@@ -170,7 +156,7 @@ pub fn school_results(school: &School, targets: &Targets) -> Result<Vec<Indicato
                 id,
                 SCHOOL_PARTICIPATION,
                 Some(rate),
-                status(Comparison::AtLeast.holds(rate, targets.participation)),
+                Status::of(Comparison::AtLeast.holds(rate, targets.participation)),
             );
             row.note = Some(format!("{}/{}", school.taiji_participants.unwrap_or(0.0), school.students()));
             row
@@ -209,7 +195,7 @@ pub fn county_results(county: &str, schools: &[School], targets: &Targets) -> Re
         county,
         SCHOOLS_TEACHING,
         Some(share),
-        status(Comparison::AtLeast.holds(share, targets.schools_teaching)),
+        Status::of(Comparison::AtLeast.holds(share, targets.schools_teaching)),
     );
     let mut note = format!("{}/{} 所学校开设", teaching.len(), schools.len());
     if !not_teaching.is_empty() {
@@ -222,7 +208,7 @@ pub fn county_results(county: &str, schools: &[School], targets: &Targets) -> Re
         school.participation()?;
         participants += school.taiji_participants.unwrap_or(0.0);
     }
-    let students: f64 = schools.iter().map(School::students).sum();
+    let students: f64 = schools.iter().map(|school| school.students()).sum();
     let participation_row = if students > 0.0 {
         let rate = participants / students;
         IndicatorResult {
@@ -231,7 +217,7 @@ pub fn county_results(county: &str, schools: &[School], targets: &Targets) -> Re
                 county,
                 COUNTY_PARTICIPATION,
                 Some(rate),
-                status(Comparison::AtLeast.holds(rate, targets.participation)),
+                Status::of(Comparison::AtLeast.holds(rate, targets.participation)),
             )
         }
     } else {
@@ -270,13 +256,7 @@ impl Pack for WenxianTaiji {
                     .optional(),
             );
         for target in [MIN_WEEKLY_CLASSES, MIN_PARTICIPATION, MIN_SCHOOLS_TEACHING] {
-            let default = if target.name == MIN_WEEKLY_CLASSES.name {
-                serde_json::Value::from(target.default as i64)
-            } else {
-                serde_json::Value::from(target.default)
-            };
-            let kind = if default.is_i64() { FieldType::Integer } else { FieldType::Number };
-            builder = builder.parameter(target.name, kind, default, target.description, Some(SOURCE));
+            builder = builder.declare(&target);
         }
         builder
             .indicator(
@@ -350,11 +330,13 @@ mod tests {
 
     fn school(classes: Option<f64>, participants: Option<f64>) -> School {
         School {
-            id: "4108250001".to_owned(),
-            name: "温县第1小学".to_owned(),
-            county_id: COUNTY.to_owned(),
-            primary_students: 400.0,
-            junior_students: 100.0,
+            basics: SchoolBasics {
+                id: "4108250001".to_owned(),
+                name: "温县第1小学".to_owned(),
+                county_id: COUNTY.to_owned(),
+                primary_students: 400.0,
+                junior_students: 100.0,
+            },
             taiji_classes_per_week: classes,
             taiji_participants: participants,
         }

@@ -15,8 +15,8 @@
 //! - No vetoes, ids prefixed `410821.`, no city-level figures. Participation is voluntary and
 //!   its target is 修武县's own, so it is a parameter.
 
-use rules_sdk::FieldBuilder;
 use rules_sdk::prelude::*;
+use rules_sdk::{FieldBuilder, Parameter, Params, SchoolBasics};
 use serde::Deserialize;
 
 /// The pack id: the county code, then the pack's name.
@@ -38,7 +38,8 @@ pub const COUNTY_PARTICIPATION: &str = "410821.afterschool.county_participation_
 pub const FULL_COVERAGE: f64 = 1.0;
 
 /// The participation target's parameter and its default.
-pub const MIN_PARTICIPATION: (&str, f64) = ("min_participation_rate", 0.7);
+pub const MIN_PARTICIPATION: Parameter =
+    Parameter::number("min_participation_rate", 0.7, "学生课后服务参与率下限（比例）", PARTICIPATION_SOURCE);
 
 /// Where coverage comes from.
 const COVERAGE_SOURCE: (&str, &str) = (
@@ -55,21 +56,28 @@ const PARTICIPATION_SOURCE: (&str, &str) = (
 /// A school as this pack reads it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct School {
-    pub id: String,
-    pub name: String,
-    pub county_id: String,
-    pub primary_students: f64,
-    pub junior_students: f64,
+    /// id, name, county and students.
+    #[serde(flatten)]
+    pub basics: SchoolBasics,
     pub afterschool_offered: Option<bool>,
     pub afterschool_participants: Option<f64>,
 }
 
-impl School {
-    /// All students of the school.
-    pub fn students(&self) -> f64 {
-        self.primary_students + self.junior_students
-    }
+impl std::ops::Deref for School {
+    type Target = SchoolBasics;
 
+    fn deref(&self) -> &SchoolBasics {
+        &self.basics
+    }
+}
+
+impl std::ops::DerefMut for School {
+    fn deref_mut(&mut self) -> &mut SchoolBasics {
+        &mut self.basics
+    }
+}
+
+impl School {
     /// Checks that the two figures agree with each other and with the students.
     ///
     /// # Errors
@@ -95,10 +103,6 @@ impl School {
     }
 }
 
-fn status(met: bool) -> Status {
-    if met { Status::Met } else { Status::NotMet }
-}
-
 fn noted(mut row: IndicatorResult, note: impl Into<String>) -> IndicatorResult {
     row.note = Some(note.into());
     row
@@ -110,13 +114,7 @@ fn noted(mut row: IndicatorResult, note: impl Into<String>) -> IndicatorResult {
 ///
 /// When the plan set it to something that is not a number.
 pub fn participation_target(unit: &Unit) -> Result<f64, PackError> {
-    let (name, default) = MIN_PARTICIPATION;
-    match unit.params.get(name) {
-        None | Some(serde_json::Value::Null) => Ok(default),
-        Some(value) => {
-            value.as_f64().ok_or_else(|| PackError::new(format!("parameter `{name}` is `{value}`, not a number")))
-        }
-    }
+    Params::of(unit).value(&MIN_PARTICIPATION)
 }
 
 /// The two school results.
@@ -136,7 +134,7 @@ pub fn school_results(school: &School, target: f64) -> Result<Vec<IndicatorResul
         (Some(participants), true) => {
             let rate = participants / school.students();
             noted(
-                result(id, SCHOOL_PARTICIPATION, Some(rate), status(Comparison::AtLeast.holds(rate, target))),
+                result(id, SCHOOL_PARTICIPATION, Some(rate), Status::of(Comparison::AtLeast.holds(rate, target))),
                 format!("{participants}/{}", school.students()),
             )
         }
@@ -171,16 +169,16 @@ pub fn county_results(county: &str, schools: &[School], target: f64) -> Result<V
         note.push_str(&format!("；未提供或未填报：{}", missing.join("、")));
     }
     let coverage_row = noted(
-        result(county, COVERAGE, Some(coverage), status(Comparison::AtLeast.holds(coverage, FULL_COVERAGE))),
+        result(county, COVERAGE, Some(coverage), Status::of(Comparison::AtLeast.holds(coverage, FULL_COVERAGE))),
         note,
     );
 
     let participants: f64 = schools.iter().map(|school| school.afterschool_participants.unwrap_or(0.0)).sum();
-    let students: f64 = schools.iter().map(School::students).sum();
+    let students: f64 = schools.iter().map(|school| school.students()).sum();
     let participation_row = if students > 0.0 {
         let rate = participants / students;
         noted(
-            result(county, COUNTY_PARTICIPATION, Some(rate), status(Comparison::AtLeast.holds(rate, target))),
+            result(county, COUNTY_PARTICIPATION, Some(rate), Status::of(Comparison::AtLeast.holds(rate, target))),
             format!("{participants}/{students}（未填报的学校按0人计）"),
         )
     } else {
@@ -195,7 +193,7 @@ pub struct XiuwuAfterschool;
 
 impl Pack for XiuwuAfterschool {
     fn manifest() -> Manifest {
-        let (target_name, target) = MIN_PARTICIPATION;
+        let (target_name, target) = (MIN_PARTICIPATION.name, MIN_PARTICIPATION.default);
         ManifestBuilder::new(PACK_ID, env!("CARGO_PKG_VERSION"), "修武县课后服务")
             .description(
                 "修武县县域特色指标：学校是否提供课后服务、学生参与率，以及全县课后服务学校覆盖率和学生参与率。\
@@ -215,13 +213,7 @@ impl Pack for XiuwuAfterschool {
                 FieldBuilder::count("afterschool_participants", "参加课后服务的学生数（修武县学校填写，其他县留空）")
                     .optional(),
             )
-            .parameter(
-                target_name,
-                FieldType::Number,
-                serde_json::Value::from(target),
-                "学生课后服务参与率下限（比例）",
-                Some(PARTICIPATION_SOURCE),
-            )
+            .declare(&MIN_PARTICIPATION)
             .indicator(
                 NodeBuilder::dimension("410821.afterschool", "课后服务")
                     .weight(1.0)
@@ -295,11 +287,13 @@ mod tests {
 
     fn school(offered: Option<bool>, participants: Option<f64>) -> School {
         School {
-            id: "4108210001".to_owned(),
-            name: "修武县第1小学".to_owned(),
-            county_id: COUNTY.to_owned(),
-            primary_students: 600.0,
-            junior_students: 0.0,
+            basics: SchoolBasics {
+                id: "4108210001".to_owned(),
+                name: "修武县第1小学".to_owned(),
+                county_id: COUNTY.to_owned(),
+                primary_students: 600.0,
+                junior_students: 0.0,
+            },
             afterschool_offered: offered,
             afterschool_participants: participants,
         }
