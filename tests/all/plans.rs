@@ -192,7 +192,7 @@ fn a_special_round_covers_only_its_indicators_and_the_selection_is_reproducible(
     assert_eq!(round.sample, again.sample);
     let csv = |threads| {
         let (evaluation, round) =
-            round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings { previous_data: &round::RunSettings { threads.map(ToOwned::to_owned), threads: ..Default::default() }, ..Default::default() })
+            round::run_plan(&plan, &support::fixture("jiaozuo"), &round::RunSettings { threads, ..Default::default() })
                 .expect("runs");
         (dudao_publish::results::csv(&evaluation), dudao_publish::results::json(&evaluation, Some(&round)))
     };

@@ -17,8 +17,6 @@
 
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use crate::sandbox::Limits;
-
 /// Instance slots in the pool.
 pub const SLOTS: u32 = 256;
 
@@ -26,13 +24,14 @@ pub const SLOTS: u32 = 256;
 /// zeroed in place (cheaper than returning them to the kernel and faulting them in again).
 pub const KEEP_RESIDENT: usize = 1 << 20;
 
-/// Configures the pooling allocator for packs running under `limits`.
-pub(crate) fn configure(config: &mut Config, limits: &Limits, max_table_elements: usize) {
+/// Configures the pooling allocator for instances of at most `memory_bytes` of linear memory
+/// and tables of at most `max_table_elements`.
+pub(crate) fn configure(config: &mut Config, memory_bytes: usize, max_table_elements: usize) {
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(SLOTS)
         .total_memories(SLOTS)
         .total_tables(SLOTS)
-        .max_memory_size(limits.memory_bytes)
+        .max_memory_size(memory_bytes)
         .table_elements(max_table_elements)
         .linear_memory_keep_resident(KEEP_RESIDENT)
         .table_keep_resident(64 << 10);

@@ -78,7 +78,7 @@ impl Sandbox {
     pub fn new(limits: Limits) -> Result<Sandbox, SandboxError> {
         let mut config = Config::new();
         config.consume_fuel(true).epoch_interruption(true).cranelift_nan_canonicalization(true).max_wasm_stack(1 << 20);
-        crate::instances::configure(&mut config, &limits, MAX_TABLE_ELEMENTS);
+        crate::instances::configure(&mut config, limits.memory_bytes, MAX_TABLE_ELEMENTS);
         let engine = Engine::new(&config).map_err(|error| SandboxError(error.to_string()))?;
         let ticker = EpochTicker::start(engine.clone());
         Ok(Sandbox { engine, limits, ticker: Some(ticker), cache: None })
