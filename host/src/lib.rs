@@ -18,9 +18,12 @@
 //! ```
 
 pub mod abi;
+mod batches;
+pub mod budget;
 pub mod build;
 pub mod casetest;
 pub mod evaluate;
+pub mod fileguard;
 pub mod impact;
 pub mod pack;
 pub mod plan;
@@ -30,5 +33,7 @@ pub mod round;
 pub mod sandbox;
 pub mod scaffold;
 pub mod score;
+pub mod textguard;
+pub mod vet;
 
 pub use rules_sdk::{dataset, wire};

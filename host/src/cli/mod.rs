@@ -110,6 +110,12 @@ pub struct LimitArgs {
     /// Wall-clock deadline per evaluation, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = Limits::default().deadline.as_millis() as u64)]
     timeout_ms: u64,
+    /// Fuel all evaluations of one pack may use in a run; then the pack is stopped.
+    #[arg(long, value_name = "UNITS", default_value_t = Limits::default().run.fuel)]
+    run_fuel: u64,
+    /// Evaluations of one pack that may fail the same way before it is stopped for the run.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().run.identical_failures)]
+    max_identical_failures: usize,
 }
 
 impl LimitArgs {
@@ -118,6 +124,11 @@ impl LimitArgs {
             fuel: self.fuel,
             memory_bytes: self.memory_mib << 20,
             deadline: Duration::from_millis(self.timeout_ms),
+            run: dudao::budget::RunLimits {
+                fuel: self.run_fuel,
+                identical_failures: self.max_identical_failures,
+                ..Limits::default().run
+            },
             ..Limits::default()
         }
     }
