@@ -7,10 +7,11 @@
 //! any code is compiled when it has more than [`ModuleLimits`] allows; compiling then runs in
 //! a worker with a wall-clock bound ([`ModuleLimits::compile_timeout`]).
 //!
-//! The defaults are far above what the city's packs need (`cargo run -p dudao -- check`
-//! on `target/packs/*.wasm`: at most 1 600 functions, 640 KiB of code, 60 KiB in one
-//! function, nesting depth 40) and low enough that the worst module inside them compiles in
-//! seconds (`docs/abi.md` §11 has the measurements).
+//! The defaults are 6 to 25 times what the city's packs need (the seven modules in
+//! `target/packs`, built with the `pack` profile: at most 657 functions, 223 KB of code,
+//! 10.6 KB in one function, nesting depth 89, 324 branches in one function) and low enough
+//! that the worst module inside them compiles in seconds, not minutes (`docs/abi.md` §11 has
+//! the measurements).
 
 use std::time::Duration;
 
@@ -44,11 +45,11 @@ pub struct ModuleLimits {
 impl Default for ModuleLimits {
     fn default() -> ModuleLimits {
         ModuleLimits {
-            max_functions: 20_000,
-            max_code_bytes: 8 << 20,
+            max_functions: 10_000,
+            max_code_bytes: 4 << 20,
             max_function_bytes: 256 << 10,
             max_nesting: 512,
-            max_branches: 20_000,
+            max_branches: 5_000,
             max_locals: 10_000,
             max_section_entries: 100_000,
             compile_timeout: Duration::from_secs(30),

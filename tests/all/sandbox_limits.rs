@@ -89,8 +89,8 @@ fn one_function(body: &str) -> String {
 fn issue_14_2_modules_that_would_compile_for_minutes_are_refused_before_compiling() {
     let defaults = ModuleLimits::default();
     let many = load_text(limits(), &functions(defaults.max_functions as usize)).expect_err("refused");
-    assert!(matches!(many, PackError::Limit { error: ModuleLimitError::Functions { limit: 20_000, .. }, .. }), "{many:?}");
-    assert!(many.to_string().contains("functions, more than the limit of 20000"), "{many}");
+    assert!(matches!(many, PackError::Limit { error: ModuleLimitError::Functions { limit: 10_000, .. }, .. }), "{many:?}");
+    assert!(many.to_string().contains("functions, more than the limit of 10000"), "{many}");
 
     let nested = format!("{}{}", "(block ".repeat(defaults.max_nesting + 1), ")".repeat(defaults.max_nesting + 1));
     let deep = load_text(limits(), &one_function(&nested)).expect_err("refused");
