@@ -288,9 +288,7 @@ impl<'a> Session<'a> {
         })?;
         let packed = evaluate.call(&mut self.store, (ptr, len)).map_err(|error| self.fail(&error))?;
         let bytes = self.read_output(packed)?;
-        serde_json::from_slice(&bytes).map_err(|error| EvalError::BadOutput {
-            reason: format!("the output is not valid ABI 1 JSON: {}", crate::textguard::escape_controls(&error.to_string())),
-        })
+        decode_output(&bytes)
     }
 
     /// Copies a packed `(ptr << 32) | len` output out of guest memory, within the limits.
@@ -310,4 +308,15 @@ impl<'a> Session<'a> {
             ),
         })
     }
+}
+
+/// Decodes the bytes of an output (the host's output parser).
+///
+/// # Errors
+///
+/// [`EvalError::BadOutput`] when they are not ABI 1 output JSON.
+pub fn decode_output(bytes: &[u8]) -> Result<Output, EvalError> {
+    serde_json::from_slice(bytes).map_err(|error| EvalError::BadOutput {
+        reason: format!("the output is not valid ABI 1 JSON: {}", crate::textguard::escape_controls(&error.to_string())),
+    })
 }

@@ -14,7 +14,8 @@ use crate::evaluate::UnitOutcome;
 
 /// Runs `tasks` in order-preserving batches with `run_batch` (which must return one outcome
 /// and its fuel per task, in task order) and applies the run budgets per pack (`pack_of`);
-/// tasks of a stopped pack get `stopped(task, reason)` without running.
+/// tasks of a stopped pack get `stopped(task, reason, ran)`, where `ran` tells whether the
+/// task had run (in the batch that stopped its pack) and its outcome was dropped.
 pub(crate) fn run_in_order<T, R, S>(
     tasks: &[T],
     pack_of: impl Fn(&T) -> usize,
@@ -26,7 +27,7 @@ pub(crate) fn run_in_order<T, R, S>(
 ) -> Vec<UnitOutcome>
 where
     R: Fn(&[&T]) -> Vec<(UnitOutcome, u64)>,
-    S: Fn(&T, StopReason) -> UnitOutcome,
+    S: Fn(&T, StopReason, bool) -> UnitOutcome,
 {
     let workers = workers.max(1);
     let (smallest, largest) = (workers * 2, workers * 256);
@@ -47,7 +48,7 @@ where
             // run, but its outcome is dropped.
             let outcome = if stopped_before[pack] { None } else { ran.next() };
             if let Some(reason) = spend[pack].stopped() {
-                outcomes.push(stopped(task, reason.clone()));
+                outcomes.push(stopped(task, reason.clone(), outcome.is_some()));
                 continue;
             }
             let Some((mut outcome, fuel)) = outcome else { break };

@@ -223,8 +223,8 @@ pub fn evaluate(
             Some(pool) => pool.install(|| batch.par_iter().map(|task| run(task)).collect()),
             None => batch.par_iter().map(|task| run(task)).collect(),
         }
-    }, |task, reason| {
-        if let Some(progress) = &options.progress {
+    }, |task, reason, ran| {
+        if let (Some(progress), false) = (&options.progress, ran) {
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             (progress.0)(finished, total);
         }

@@ -27,6 +27,7 @@ pub mod fileguard;
 pub mod impact;
 pub mod pack;
 pub mod plan;
+pub mod probe;
 pub mod publish;
 pub mod report;
 pub mod round;

@@ -225,17 +225,29 @@ impl LoadedPack {
         let output = session.evaluate(unit);
         let logs = session.take_logs();
         let fuel = session.fuel_used();
-        let checked = match output {
-            Ok(Output::Ok { results }) if results.len() > sandbox.limits().max_results_per_unit => {
+        (output.and_then(|output| self.check_output(sandbox, level, subject, output)), logs, fuel)
+    }
+
+    /// What the host makes of a decoded output for `subject` at `level`: the checked results,
+    /// or the named error (a refusal, too many results, a broken result rule).
+    ///
+    /// # Errors
+    ///
+    /// The [`EvalError`] the output stands for.
+    pub fn check_output(
+        &self,
+        sandbox: &Sandbox,
+        level: Level,
+        subject: &str,
+        output: Output,
+    ) -> Result<Vec<IndicatorResult>, EvalError> {
+        match output {
+            Output::Ok { results } if results.len() > sandbox.limits().max_results_per_unit => {
                 Err(EvalError::TooManyResults { count: results.len(), limit: sandbox.limits().max_results_per_unit })
             }
-            Ok(Output::Ok { results }) => self.check_results(level, subject, results),
-            Ok(Output::Error { message }) => {
-                Err(EvalError::Refused { message: crate::textguard::escape_controls(&message) })
-            }
-            Err(error) => Err(error),
-        };
-        (checked, logs, fuel)
+            Output::Ok { results } => self.check_results(level, subject, results),
+            Output::Error { message } => Err(EvalError::Refused { message: crate::textguard::escape_controls(&message) }),
+        }
     }
 
     /// Checks a pack's results for one unit: subjects inside the unit, declared indicators of
@@ -336,7 +348,7 @@ pub fn read_pack_file(path: &Path, limit: usize) -> Result<Vec<u8>, PackError> {
 
 /// Checks a module against the sandbox's [`crate::vet::ModuleLimits`] and compiles it in a
 /// worker thread bounded by [`crate::vet::ModuleLimits::compile_timeout`].
-fn compile(sandbox: &Sandbox, path: &Path, bytes: &[u8]) -> Result<Module, PackError> {
+pub(crate) fn compile(sandbox: &Sandbox, path: &Path, bytes: &[u8]) -> Result<Module, PackError> {
     let limits = sandbox.limits().module;
     match crate::vet::vet(bytes, &limits) {
         Ok(_) => {}

@@ -281,13 +281,14 @@ fn issue_14_6_special_files_are_refused_and_no_file_is_read_past_the_limit() {
     assert!(error.contains("not a regular file (it is a device)"), "{error}");
 }
 
-/// A pack whose `dudao_evaluate` first calls `dudao.fail` with `message`, then traps.
+/// A pack whose `dudao_evaluate` logs `message`, calls `dudao.fail` with it, then traps.
 fn failing_with(message: &[u8]) -> String {
-    let pack = WatPack { imports: r#"(import "dudao" "fail" (func $fail (param i32 i32)))"#.to_owned(), ..WatPack::default() };
+    let imports = r#"(import "dudao" "fail" (func $fail (param i32 i32))) (import "dudao" "log" (func $log (param i32 i32 i32)))"#;
+    let pack = WatPack { imports: imports.to_owned(), ..WatPack::default() };
     pack.text().replace(
         "(func (export \"dudao_evaluate\") (param i32 i32) (result i64)",
         &format!(
-            "(data (i32.const 60000) \"{}\")\n  (func (export \"dudao_evaluate\") (param i32 i32) (result i64) (call $fail (i32.const 60000) (i32.const {})) unreachable",
+            "(data (i32.const 60000) \"{}\")\n  (func (export \"dudao_evaluate\") (param i32 i32) (result i64) (call $log (i32.const 1) (i32.const 60000) (i32.const {1})) (call $fail (i32.const 60000) (i32.const {1})) unreachable",
             wat_bytes(message),
             message.len()
         ),
@@ -302,6 +303,10 @@ fn issue_14_7_pack_text_reaches_the_terminal_with_control_characters_escaped() {
     assert!(!message.contains('\n') && !message.contains('\u{1b}') && !message.contains('\u{7}'), "{message:?}");
     assert!(message.contains("oops\\nerror: pack `quality-balance`"), "{message}");
     assert!(message.contains("\\u{1b}]0;owned\\u{7}"), "{message}");
+    // The log line `dudao run --verbose` prints is escaped the same way.
+    let logs = &evaluation.outcomes[0].logs;
+    assert_eq!(logs.len(), 1);
+    assert!(logs[0].starts_with("oops\\nerror: pack") && !logs[0].contains('\u{1b}'), "{logs:?}");
 
     // A refusal message, a note and a subject part with control characters.
     let refusal = WatPack { output: br#"{"error":{"message":"no\r\nerror: x\u001b[31m"}}"#.to_vec(), ..WatPack::default() };
