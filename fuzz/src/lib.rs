@@ -79,9 +79,10 @@ impl Target {
     ///
     /// An unknown name, or a sandbox or seed pack that cannot be set up.
     pub fn new(name: &str) -> Result<Target, SetupError> {
-        let name = TARGETS.iter().copied().find(|target| *target == name).ok_or_else(|| {
-            SetupError(format!("unknown target `{name}`; the targets are {}", TARGETS.join(", ")))
-        })?;
+        let name =
+            TARGETS.iter().copied().find(|target| *target == name).ok_or_else(|| {
+                SetupError(format!("unknown target `{name}`; the targets are {}", TARGETS.join(", ")))
+            })?;
         let sandbox = Sandbox::new(fuzz_limits()).map_err(|error| SetupError(error.to_string()))?;
         let scratch = tempfile::tempdir().map_err(|error| SetupError(error.to_string()))?;
         let seed = wat::parse_str(SEED_PACK).map_err(|error| SetupError(error.to_string()))?;
@@ -123,6 +124,14 @@ impl Target {
     }
 
     fn module(&self, data: &[u8]) -> bool {
+        // Corpus entries may be modules themselves (binary or text): the hostile modules of
+        // the regression corpus, and their mutations.
+        if data.starts_with(b"\0asm") {
+            return self.module_bytes(data);
+        }
+        if data.starts_with(b"(module") {
+            return wat::parse_bytes(data).is_ok_and(|bytes| self.module_bytes(&bytes));
+        }
         let mut input = arbitrary::Unstructured::new(data);
         let shaped = input.arbitrary::<bool>().unwrap_or(true);
         let config = if shaped {
@@ -145,16 +154,19 @@ impl Target {
             }
         };
         let Ok(module) = wasm_smith::Module::new(config, &mut input) else { return false };
-        let bytes = module.to_bytes();
+        self.module_bytes(&module.to_bytes())
+    }
+
+    fn module_bytes(&self, bytes: &[u8]) -> bool {
         let unit = br#"{"level":"school","subject":{"id":"S1","name":"x","primary_students":5}}"#;
-        match LoadedPack::from_bytes(&self.sandbox, Path::new("generated.wasm"), &bytes) {
+        match LoadedPack::from_bytes(&self.sandbox, Path::new("generated.wasm"), bytes) {
             Ok(pack) => {
                 let level = pack.manifest.units.first().map_or(Level::School, |unit| unit.level);
                 pack.evaluate(&self.sandbox, level, "S1", unit).0.is_ok()
             }
             // No valid manifest (nearly always): evaluate it all the same, without one.
             Err(dudao::pack::PackError::Describe { .. } | dudao::pack::PackError::Manifest { .. }) => {
-                match dudao::probe::evaluate_raw(&self.sandbox, &bytes, unit) {
+                match dudao::probe::evaluate_raw(&self.sandbox, bytes, unit) {
                     Ok(output) => self.pack.check_output(&self.sandbox, Level::School, "S1", output).is_ok(),
                     Err(_) => false,
                 }

@@ -38,7 +38,10 @@ fn run() -> anyhow::Result<bool> {
         }
     }
     if targets.is_empty() {
-        bail!("usage: dudao-fuzz TARGET…|all [--executions N] [--seconds S] [--seed N]; targets: {}", dudao_fuzz::TARGETS.join(", "));
+        bail!(
+            "usage: dudao-fuzz TARGET…|all [--executions N] [--seconds S] [--seed N]; targets: {}",
+            dudao_fuzz::TARGETS.join(", ")
+        );
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut clean = true;

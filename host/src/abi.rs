@@ -267,7 +267,10 @@ impl<'a> Session<'a> {
         let packed = func.call(&mut self.store, ()).map_err(|error| self.fail(&error))?;
         let bytes = self.read_output(packed)?;
         serde_json::from_slice(&bytes).map_err(|error| EvalError::BadOutput {
-            reason: format!("the manifest is not valid ABI 1 JSON: {}", crate::textguard::escape_controls(&error.to_string())),
+            reason: format!(
+                "the manifest is not valid ABI 1 JSON: {}",
+                crate::textguard::escape_controls(&error.to_string())
+            ),
         })
     }
 
@@ -317,6 +320,9 @@ impl<'a> Session<'a> {
 /// [`EvalError::BadOutput`] when they are not ABI 1 output JSON.
 pub fn decode_output(bytes: &[u8]) -> Result<Output, EvalError> {
     serde_json::from_slice(bytes).map_err(|error| EvalError::BadOutput {
-        reason: format!("the output is not valid ABI 1 JSON: {}", crate::textguard::escape_controls(&error.to_string())),
+        reason: format!(
+            "the output is not valid ABI 1 JSON: {}",
+            crate::textguard::escape_controls(&error.to_string())
+        ),
     })
 }

@@ -42,9 +42,7 @@ impl Default for RunLimits {
 #[non_exhaustive]
 pub enum StopReason {
     /// Too many units failed the same way.
-    #[error(
-        "the pack was stopped for the rest of the run after {count} evaluations failed the same way (`{kind}`)"
-    )]
+    #[error("the pack was stopped for the rest of the run after {count} evaluations failed the same way (`{kind}`)")]
     RepeatedFailure {
         /// The error kind.
         kind: &'static str,
@@ -58,9 +56,7 @@ pub enum StopReason {
         budget: u64,
     },
     /// The pack returned its results budget for the run.
-    #[error(
-        "the pack was stopped for the rest of the run: its results would exceed the run limit of {limit} results"
-    )]
+    #[error("the pack was stopped for the rest of the run: its results would exceed the run limit of {limit} results")]
     Results {
         /// The limit.
         limit: usize,

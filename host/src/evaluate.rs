@@ -216,26 +216,33 @@ pub fn evaluate(
         }
         (UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }, fuel)
     };
-    let pool = options.threads.and_then(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().ok());
+    let pool =
+        options.threads.and_then(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().ok());
     let workers = pool.as_ref().map_or_else(rayon::current_num_threads, rayon::ThreadPool::current_num_threads);
-    let outcomes = crate::batches::run_in_order(&tasks, |task| task.pack, packs.len(), workers, &sandbox.limits().run, |batch| {
-        match &pool {
+    let outcomes = crate::batches::run_in_order(
+        &tasks,
+        |task| task.pack,
+        packs.len(),
+        workers,
+        &sandbox.limits().run,
+        |batch| match &pool {
             Some(pool) => pool.install(|| batch.par_iter().map(|task| run(task)).collect()),
             None => batch.par_iter().map(|task| run(task)).collect(),
-        }
-    }, |task, reason, ran| {
-        if let (Some(progress), false) = (&options.progress, ran) {
-            let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            (progress.0)(finished, total);
-        }
-        UnitOutcome {
-            pack: task.pack,
-            level: task.spec.level,
-            subject: task.subject,
-            result: Err(EvalError::Stopped { reason }),
-            logs: Vec::new(),
-        }
-    });
+        },
+        |task, reason, ran| {
+            if let (Some(progress), false) = (&options.progress, ran) {
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                (progress.0)(finished, total);
+            }
+            UnitOutcome {
+                pack: task.pack,
+                level: task.spec.level,
+                subject: task.subject,
+                result: Err(EvalError::Stopped { reason }),
+                logs: Vec::new(),
+            }
+        },
+    );
     let manifests: Vec<Manifest> = packs.iter().map(|pack| pack.manifest.clone()).collect();
     let grades: Vec<Vec<GradeBand>> = manifests
         .iter()

@@ -246,7 +246,9 @@ impl LoadedPack {
                 Err(EvalError::TooManyResults { count: results.len(), limit: sandbox.limits().max_results_per_unit })
             }
             Output::Ok { results } => self.check_results(level, subject, results),
-            Output::Error { message } => Err(EvalError::Refused { message: crate::textguard::escape_controls(&message) }),
+            Output::Error { message } => {
+                Err(EvalError::Refused { message: crate::textguard::escape_controls(&message) })
+            }
         }
     }
 

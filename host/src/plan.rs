@@ -599,7 +599,7 @@ pub fn pin(plan_path: &Path) -> Result<(String, Vec<PinChange>), PlanError> {
         let Some(relative) = table.get("path").and_then(|item| item.as_str()).map(PathBuf::from) else { continue };
         let path = base.join(&relative);
         let bytes = crate::fileguard::read_bounded_io(&path, Limits::default().max_module_bytes)
-                .map_err(|source| PlanError::Read { path: path.clone(), source })?;
+            .map_err(|source| PlanError::Read { path: path.clone(), source })?;
         let found = sha256_hex(&bytes);
         let old = table.get("sha256").and_then(|item| item.as_str()).unwrap_or_default().to_owned();
         table["sha256"] = toml_edit::value(found.clone());

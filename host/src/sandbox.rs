@@ -389,7 +389,10 @@ impl EvalError {
         };
         match segment {
             Some(words) if state.fail_message.is_none() => EvalError::Instantiation {
-                message: format!("{words} ({})", error.downcast_ref::<Trap>().map(|trap| trap_words(*trap)).unwrap_or_default()),
+                message: format!(
+                    "{words} ({})",
+                    error.downcast_ref::<Trap>().map(|trap| trap_words(*trap)).unwrap_or_default()
+                ),
             },
             _ => match EvalError::from_call(error, state, limits) {
                 EvalError::Trap { message } if error.downcast_ref::<Trap>().is_none() => {

@@ -30,7 +30,12 @@ fn with_memories(extra: &str) -> String {
     text.replacen(memory, &format!("{memory}\n  {extra}"), 1)
 }
 
-fn evaluate_text(limits: Limits, text: &str, schools: &[(&str, u32)], threads: Option<usize>) -> dudao::evaluate::Evaluation {
+fn evaluate_text(
+    limits: Limits,
+    text: &str,
+    schools: &[(&str, u32)],
+    threads: Option<usize>,
+) -> dudao::evaluate::Evaluation {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("pack.wasm");
     std::fs::write(&path, support::wat(text)).expect("write");
@@ -38,7 +43,10 @@ fn evaluate_text(limits: Limits, text: &str, schools: &[(&str, u32)], threads: O
     support::evaluate_with(limits, &[&path], data.path(), threads)
 }
 
-fn outcome<'a>(evaluation: &'a dudao::evaluate::Evaluation, id: &str) -> &'a Result<Vec<dudao::wire::IndicatorResult>, EvalError> {
+fn outcome<'a>(
+    evaluation: &'a dudao::evaluate::Evaluation,
+    id: &str,
+) -> &'a Result<Vec<dudao::wire::IndicatorResult>, EvalError> {
     &evaluation
         .outcomes
         .iter()
@@ -66,11 +74,19 @@ fn issue_14_1_memory_is_capped_per_instance_not_per_memory() {
     // The one memory counts from its initial size up: growing it past the cap fails with the
     // total named.
     let pack = WatPack { initial_pages: 1024, ..WatPack::default() }; // 64 MiB, at the cap
-    let evaluation = evaluate_text(limits(), &pack.text().replace(
-        "(func (export \"dudao_evaluate\") (param i32 i32) (result i64)",
-        "(func (export \"dudao_evaluate\") (param i32 i32) (result i64) (drop (memory.grow (i32.const 1)))",
-    ), &[("S1", 5)], None);
-    assert_eq!(outcome(&evaluation, "S1"), &Err(EvalError::MemoryLimit { requested: (64 << 20) + 65536, limit: 64 << 20 }));
+    let evaluation = evaluate_text(
+        limits(),
+        &pack.text().replace(
+            "(func (export \"dudao_evaluate\") (param i32 i32) (result i64)",
+            "(func (export \"dudao_evaluate\") (param i32 i32) (result i64) (drop (memory.grow (i32.const 1)))",
+        ),
+        &[("S1", 5)],
+        None,
+    );
+    assert_eq!(
+        outcome(&evaluation, "S1"),
+        &Err(EvalError::MemoryLimit { requested: (64 << 20) + 65536, limit: 64 << 20 })
+    );
 }
 
 fn functions(count: usize) -> String {
@@ -89,7 +105,10 @@ fn one_function(body: &str) -> String {
 fn issue_14_2_modules_that_would_compile_for_minutes_are_refused_before_compiling() {
     let defaults = ModuleLimits::default();
     let many = load_text(limits(), &functions(defaults.max_functions as usize)).expect_err("refused");
-    assert!(matches!(many, PackError::Limit { error: ModuleLimitError::Functions { limit: 10_000, .. }, .. }), "{many:?}");
+    assert!(
+        matches!(many, PackError::Limit { error: ModuleLimitError::Functions { limit: 10_000, .. }, .. }),
+        "{many:?}"
+    );
     assert!(many.to_string().contains("functions, more than the limit of 10000"), "{many}");
 
     let nested = format!("{}{}", "(block ".repeat(defaults.max_nesting + 1), ")".repeat(defaults.max_nesting + 1));
@@ -106,7 +125,10 @@ fn issue_14_2_modules_that_would_compile_for_minutes_are_refused_before_compilin
 
     // 100 000 × `(drop (i32.const 1000000))`: about 600 KiB in one function.
     let huge = load_text(limits(), &one_function(&"(drop (i32.const 1000000))".repeat(100_000))).expect_err("refused");
-    assert!(matches!(huge, PackError::Limit { error: ModuleLimitError::FunctionSize { limit, .. }, .. } if limit == 256 << 10), "{huge:?}");
+    assert!(
+        matches!(huge, PackError::Limit { error: ModuleLimitError::FunctionSize { limit, .. }, .. } if limit == 256 << 10),
+        "{huge:?}"
+    );
 
     let small = Limits { module: ModuleLimits { max_code_bytes: 100, ..defaults }, ..limits() };
     let code = load_text(small, &functions(50)).expect_err("refused");
@@ -118,7 +140,10 @@ fn issue_14_2_modules_that_would_compile_for_minutes_are_refused_before_compilin
     // What passed the counts is compiled in a worker with a wall-clock bound.
     let hurried = Limits { module: ModuleLimits { compile_timeout: Duration::ZERO, ..defaults }, ..limits() };
     let timeout = load_text(hurried, &functions(2_000)).expect_err("refused");
-    assert!(matches!(timeout, PackError::Limit { error: ModuleLimitError::CompileTimeout { millis: 0 }, .. }), "{timeout:?}");
+    assert!(
+        matches!(timeout, PackError::Limit { error: ModuleLimitError::CompileTimeout { millis: 0 }, .. }),
+        "{timeout:?}"
+    );
 
     // Every pack of the city passes the checks with room to spare.
     let sandbox = Sandbox::new(Limits::default()).expect("sandbox");
@@ -213,7 +238,8 @@ fn issue_14_5_a_pack_that_keeps_failing_the_same_way_is_stopped_for_the_run() {
     schools.push(("ok1".to_owned(), 7));
     let schools: Vec<(&str, u32)> = schools.iter().map(|(id, students)| (id.as_str(), *students)).collect();
     let data = support::schools_dataset(&schools);
-    let budget = Limits { fuel: 5_000_000, run: RunLimits { identical_failures: 3, ..RunLimits::default() }, ..limits() };
+    let budget =
+        Limits { fuel: 5_000_000, run: RunLimits { identical_failures: 3, ..RunLimits::default() }, ..limits() };
     let stopped = EvalError::Stopped { reason: StopReason::RepeatedFailure { kind: "out_of_fuel", count: 3 } };
     let csv = |threads| {
         let evaluation = support::evaluate_with(budget, &[&support::hostile()], data.path(), Some(threads));
@@ -234,12 +260,26 @@ fn issue_14_5_a_pack_that_keeps_failing_the_same_way_is_stopped_for_the_run() {
     for index in 0..3 {
         assert_eq!(outcome(&evaluation, &format!("loop{index}")), &Err(EvalError::OutOfFuel { budget: 5_000_000 }));
     }
-    assert_eq!(outcome(&evaluation, "loop3"), &Err(EvalError::Stopped { reason: StopReason::Fuel { budget: 12_000_000 } }));
+    assert_eq!(
+        outcome(&evaluation, "loop3"),
+        &Err(EvalError::Stopped { reason: StopReason::Fuel { budget: 12_000_000 } })
+    );
 
     // The command prints the stop once, not once per subject.
     let dir = tempfile::tempdir().expect("temporary folder");
     let output = Command::new(env!("CARGO_BIN_EXE_dudao"))
-        .args(["run", "--format", "csv", "--fuel", "5000000", "--max-identical-failures", "3", "--threads", "2", "--pack"])
+        .args([
+            "run",
+            "--format",
+            "csv",
+            "--fuel",
+            "5000000",
+            "--max-identical-failures",
+            "3",
+            "--threads",
+            "2",
+            "--pack",
+        ])
         .arg(support::hostile())
         .arg("--data")
         .arg(data.path())
@@ -272,7 +312,9 @@ fn issue_14_6_special_files_are_refused_and_no_file_is_read_past_the_limit() {
     let small = Sandbox::new(Limits { max_module_bytes: 100, ..limits() }).expect("sandbox");
     let big = WatPack::default().write(dir.path(), "big.wasm");
     let size = std::fs::metadata(&big).expect("written").len();
-    assert!(matches!(LoadedPack::load(&small, &big), Err(PackError::TooLarge { limit: 100, size: found, .. }) if found == size));
+    assert!(
+        matches!(LoadedPack::load(&small, &big), Err(PackError::TooLarge { limit: 100, size: found, .. }) if found == size)
+    );
 
     // Plans (and the packs they pin) are read the same way.
     let error = dudao::plan::Plan::load(&fifo).expect_err("refused").to_string();
@@ -309,7 +351,8 @@ fn issue_14_7_pack_text_reaches_the_terminal_with_control_characters_escaped() {
     assert!(logs[0].starts_with("oops\\nerror: pack") && !logs[0].contains('\u{1b}'), "{logs:?}");
 
     // A refusal message, a note and a subject part with control characters.
-    let refusal = WatPack { output: br#"{"error":{"message":"no\r\nerror: x\u001b[31m"}}"#.to_vec(), ..WatPack::default() };
+    let refusal =
+        WatPack { output: br#"{"error":{"message":"no\r\nerror: x\u001b[31m"}}"#.to_vec(), ..WatPack::default() };
     let evaluation = evaluate_text(limits(), &refusal.text(), &[("S1", 5)], None);
     assert_eq!(
         outcome(&evaluation, "S1"),
@@ -322,7 +365,8 @@ fn issue_14_7_pack_text_reaches_the_terminal_with_control_characters_escaped() {
     let evaluation = evaluate_text(limits(), &noted.text(), &[("S1", 5)], None);
     assert_eq!(outcome(&evaluation, "S1").as_ref().expect("evaluates")[0].note.as_deref(), Some("a\\u{1b}]0;t\\u{7}"));
     let part = WatPack {
-        output: br#"{"ok":{"results":[{"subject":"S1:\n","indicator":"wat.students","value":5,"status":"met"}]}}"#.to_vec(),
+        output: br#"{"ok":{"results":[{"subject":"S1:\n","indicator":"wat.students","value":5,"status":"met"}]}}"#
+            .to_vec(),
         ..WatPack::default()
     };
     let evaluation = evaluate_text(limits(), &part.text(), &[("S1", 5)], None);
@@ -331,8 +375,12 @@ fn issue_14_7_pack_text_reaches_the_terminal_with_control_characters_escaped() {
 
     // A manifest with control characters is refused at load, with the place named.
     let manifest = WatPack::default().manifest.replace("手写测试包", "手写\\u001b]0;x\\u0007测试包");
-    let error = load_text(limits(), &WatPack { manifest, ..WatPack::default() }.text()).expect_err("refused").to_string();
-    assert!(error.contains("the text at `title` contains control characters (`手写\\u{1b}]0;x\\u{7}测试包`)"), "{error}");
+    let error =
+        load_text(limits(), &WatPack { manifest, ..WatPack::default() }.text()).expect_err("refused").to_string();
+    assert!(
+        error.contains("the text at `title` contains control characters (`手写\\u{1b}]0;x\\u{7}测试包`)"),
+        "{error}"
+    );
     assert!(!error.contains('\u{1b}'), "{error:?}");
 }
 
@@ -351,7 +399,10 @@ fn issue_14_8_formula_like_text_is_neutralised_in_the_csv() {
     let evaluation = support::evaluate_with(limits(), &[&path], data.path(), None);
     let csv = dudao::report::csv(&evaluation);
     // Numbers stay numbers; text that a spreadsheet would evaluate gets an apostrophe.
-    assert!(csv.contains("wat-pack,S1,wat.students,-5,met,school,'@SUM(A1),\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), "{csv}");
+    assert!(
+        csv.contains("wat-pack,S1,wat.students,-5,met,school,'@SUM(A1),\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -118,7 +118,10 @@ fn fuzz(root: &Path, extra: &[String]) -> Result<(), String> {
     if !args.iter().any(|arg| arg == "--seconds") {
         args.extend(["--seconds".to_owned(), "600".to_owned()]);
     }
-    status(cargo().current_dir(root).args(["run", "--quiet", "--package", "dudao-fuzz", "--"]).args(&args), "dudao-fuzz")
+    status(
+        cargo().current_dir(root).args(["run", "--quiet", "--package", "dudao-fuzz", "--"]).args(&args),
+        "dudao-fuzz",
+    )
 }
 
 fn fixtures(root: &Path) -> Result<(), String> {
