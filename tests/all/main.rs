@@ -12,4 +12,5 @@ mod plans;
 mod publish;
 mod quality_balance;
 mod sandbox;
+mod sandbox_limits;
 mod support;

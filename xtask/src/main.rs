@@ -36,7 +36,8 @@ fn main() -> ExitCode {
         Some("test") => packs(&root).and_then(|()| test(&root, &args[1..])),
         Some("fixtures") => fixtures(&root),
         Some("bench") => packs(&root).and_then(|()| bench(&root, &args[1..])),
-        _ => Err("usage: cargo xtask packs|demo|test|fixtures|bench".to_owned()),
+        Some("fuzz") => fuzz(&root, &args[1..]),
+        _ => Err("usage: cargo xtask packs|demo|test|fixtures|bench|fuzz".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -103,6 +104,24 @@ fn demo(root: &Path, extra: &[String]) -> Result<(), String> {
 
 fn test(root: &Path, extra: &[String]) -> Result<(), String> {
     status(cargo().current_dir(root).args(["test", "--workspace"]).args(extra), "cargo test")
+}
+
+/// `cargo xtask fuzz [TARGET…] [--seconds S] [--executions N] [--seed N]`: every fuzz target
+/// (or those named) for 10 minutes each unless told otherwise; the smoke run of
+/// `cargo xtask test` is the same for a few seconds.
+fn fuzz(root: &Path, extra: &[String]) -> Result<(), String> {
+    let mut args: Vec<String> = extra.to_vec();
+    const TARGETS: [&str; 8] = ["all", "module", "output", "manifest", "plan", "csv", "json", "xlsx"];
+    if !args.iter().any(|arg| TARGETS.contains(&arg.as_str())) {
+        args.insert(0, "all".to_owned());
+    }
+    if !args.iter().any(|arg| arg == "--seconds") {
+        args.extend(["--seconds".to_owned(), "600".to_owned()]);
+    }
+    status(
+        cargo().current_dir(root).args(["run", "--quiet", "--package", "dudao-fuzz", "--"]).args(&args),
+        "dudao-fuzz",
+    )
 }
 
 fn fixtures(root: &Path) -> Result<(), String> {

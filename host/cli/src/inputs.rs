@@ -24,12 +24,26 @@ pub struct LimitArgs {
     /// Wall-clock deadline per evaluation, in milliseconds [default: 10000, or the plan's].
     #[arg(long, value_name = "MS")]
     timeout_ms: Option<u64>,
+    /// Fuel all evaluations of one pack may use in a run; then the pack is stopped
+    /// [default: 2000000000000].
+    #[arg(long, value_name = "UNITS")]
+    run_fuel: Option<u64>,
+    /// Evaluations of one pack that may fail the same way before it is stopped for the run
+    /// [default: 10].
+    #[arg(long, value_name = "N")]
+    max_identical_failures: Option<usize>,
 }
 
 impl LimitArgs {
     /// The limits given, as overrides.
     pub fn overrides(&self) -> LimitOverrides {
-        LimitOverrides { fuel: self.fuel, memory_mib: self.memory_mib, timeout_ms: self.timeout_ms }
+        LimitOverrides {
+            fuel: self.fuel,
+            memory_mib: self.memory_mib,
+            timeout_ms: self.timeout_ms,
+            run_fuel: self.run_fuel,
+            max_identical_failures: self.max_identical_failures,
+        }
     }
 
     /// The default limits with those given applied.

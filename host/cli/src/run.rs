@@ -59,8 +59,21 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
         return Ok(Exit::Success);
     }
     if args.format != Format::Table || args.output.is_some() {
+        // A stopped pack is one error, with the number of evaluations it left undone.
+        let mut stopped: Vec<(&str, String, usize)> = Vec::new();
         for failure in &failures {
-            crate::ui::error(failure);
+            match &failure.error {
+                dudao_engine::sandbox::EvalError::Stopped { reason } => {
+                    match stopped.iter_mut().find(|(pack, _, _)| *pack == failure.pack) {
+                        Some((_, _, count)) => *count += 1,
+                        None => stopped.push((&failure.pack, reason.to_string(), 1)),
+                    }
+                }
+                _ => crate::ui::error(failure),
+            }
+        }
+        for (pack, reason, count) in stopped {
+            crate::ui::error(format_args!("pack `{pack}`: {reason}; {count} evaluations were not run"));
         }
     }
     eprintln!(

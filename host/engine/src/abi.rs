@@ -189,7 +189,8 @@ fn read_guest_text(caller: &mut Caller<'_, StoreState>, ptr: i32, len: i32, max:
     let start = ptr as u32 as usize;
     let len = (len as u32 as usize).min(max);
     match data.get(start..start.saturating_add(len)) {
-        Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        // Pack text reaches terminals: no raw control characters (see `textguard`).
+        Some(bytes) => crate::textguard::escape_controls(&String::from_utf8_lossy(bytes)),
         None => "(message pointer outside the pack's memory)".to_owned(),
     }
 }
@@ -208,19 +209,25 @@ impl<'a> Session<'a> {
         pre: &InstancePre<StoreState>,
         limits: &'a Limits,
         deadline_ticks: u64,
-    ) -> Result<Session<'a>, (EvalError, Vec<String>)> {
+    ) -> Result<Session<'a>, (EvalError, Vec<String>, u64)> {
         let mut store = Store::new(engine, StoreState::new(limits));
         store.limiter(|state| state as &mut dyn wasmtime::ResourceLimiter);
-        store.set_fuel(limits.fuel).map_err(|error| (EvalError::Trap { message: error.to_string() }, Vec::new()))?;
+        store.set_fuel(limits.fuel).map_err(|error| (EvalError::Trap { message: error.to_string() }, Vec::new(), 0))?;
         store.set_epoch_deadline(deadline_ticks);
         store.epoch_deadline_trap();
         match pre.instantiate(&mut store) {
             Ok(instance) => Ok(Session { store, instance, limits }),
             Err(error) => {
-                let failure = EvalError::from_call(&error, store.data(), limits);
-                Err((failure, std::mem::take(&mut store.data_mut().logs)))
+                let failure = EvalError::from_instantiation(&error, store.data(), limits);
+                let fuel = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+                Err((failure, std::mem::take(&mut store.data_mut().logs), fuel))
             }
         }
+    }
+
+    /// Fuel consumed so far.
+    pub(crate) fn fuel_used(&self) -> u64 {
+        self.limits.fuel.saturating_sub(self.store.get_fuel().unwrap_or(0))
     }
 
     /// Log lines the guest sent so far.
@@ -259,8 +266,12 @@ impl<'a> Session<'a> {
         let func = self.func::<(), i64>("dudao_describe")?;
         let packed = func.call(&mut self.store, ()).map_err(|error| self.fail(&error))?;
         let bytes = self.read_output(packed)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|error| EvalError::BadOutput { reason: format!("the manifest is not valid ABI 1 JSON: {error}") })
+        serde_json::from_slice(&bytes).map_err(|error| EvalError::BadOutput {
+            reason: format!(
+                "the manifest is not valid ABI 1 JSON: {}",
+                crate::textguard::escape_controls(&error.to_string())
+            ),
+        })
     }
 
     /// Sends one unit (already serialised) to `dudao_evaluate` and decodes the output.
@@ -280,8 +291,7 @@ impl<'a> Session<'a> {
         })?;
         let packed = evaluate.call(&mut self.store, (ptr, len)).map_err(|error| self.fail(&error))?;
         let bytes = self.read_output(packed)?;
-        serde_json::from_slice(&bytes)
-            .map_err(|error| EvalError::BadOutput { reason: format!("the output is not valid ABI 1 JSON: {error}") })
+        decode_output(&bytes)
     }
 
     /// Copies a packed `(ptr << 32) | len` output out of guest memory, within the limits.
@@ -301,4 +311,18 @@ impl<'a> Session<'a> {
             ),
         })
     }
+}
+
+/// Decodes the bytes of an output (the host's output parser).
+///
+/// # Errors
+///
+/// [`EvalError::BadOutput`] when they are not ABI 1 output JSON.
+pub fn decode_output(bytes: &[u8]) -> Result<Output, EvalError> {
+    serde_json::from_slice(bytes).map_err(|error| EvalError::BadOutput {
+        reason: format!(
+            "the output is not valid ABI 1 JSON: {}",
+            crate::textguard::escape_controls(&error.to_string())
+        ),
+    })
 }

@@ -127,6 +127,18 @@ impl ModuleCache {
     }
 }
 
+/// Compiles `bytes` with `engine`, through `cache` when there is one.
+///
+/// # Errors
+///
+/// wasmtime's error when the module does not compile.
+pub fn compile(cache: Option<&ModuleCache>, engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Module> {
+    match cache {
+        Some(cache) => cache.compile(engine, bytes).map(|(module, _)| module),
+        None => Module::new(engine, bytes),
+    }
+}
+
 /// The artefact of `entry`, when its header matches the key and its digest.
 fn verified<'a>(entry: &'a [u8], module_digest: &[u8; 32], fingerprint: u64) -> Option<&'a [u8]> {
     if entry.len() < HEADER || &entry[..MAGIC.len()] != MAGIC {

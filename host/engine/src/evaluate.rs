@@ -12,7 +12,7 @@ use dudao_dataset::{Dataset, Prepared};
 
 use crate::outcome::{DatasetInfo, EvaluatedPack, PackInfo, UnitOutcome};
 use crate::pack::LoadedPack;
-use crate::sandbox::{Sandbox, SubjectFailure};
+use crate::sandbox::{EvalError, Sandbox, SubjectFailure};
 use crate::scope::Selection;
 use crate::score::Scores;
 
@@ -115,7 +115,7 @@ pub fn evaluate(
         let level = task.spec.level;
         let bytes = dudao_dataset::unit_json(&prepared, task.pack, task.spec, task.subject);
         let subject_id = &prepared.subject(level, task.subject).id;
-        let (mut result, logs) = packs[task.pack].evaluate(sandbox, level, subject_id, &bytes);
+        let (mut result, logs, fuel) = packs[task.pack].evaluate_metered(sandbox, level, subject_id, &bytes);
         if let (Ok(results), true) = (&mut result, options.selection.is_partial()) {
             results.retain(|result| options.selection.covers(&result.indicator));
         }
@@ -123,15 +123,35 @@ pub fn evaluate(
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             (progress.0)(finished, total);
         }
-        UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }
+        (UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }, fuel)
     };
-    let outcomes: Vec<UnitOutcome> = match options.threads {
-        Some(threads) => match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
-            Ok(pool) => pool.install(|| tasks.par_iter().map(run).collect()),
-            Err(_) => tasks.iter().map(run).collect(),
+    let pool =
+        options.threads.and_then(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().ok());
+    let workers = pool.as_ref().map_or_else(rayon::current_num_threads, rayon::ThreadPool::current_num_threads);
+    let outcomes = crate::batches::run_in_order(
+        &tasks,
+        |task| task.pack,
+        packs.len(),
+        workers,
+        &sandbox.limits().run,
+        |batch| match &pool {
+            Some(pool) => pool.install(|| batch.par_iter().map(|task| run(task)).collect()),
+            None => batch.par_iter().map(|task| run(task)).collect(),
         },
-        None => tasks.par_iter().map(run).collect(),
-    };
+        |task, reason, ran| {
+            if let (Some(progress), false) = (&options.progress, ran) {
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                (progress.0)(finished, total);
+            }
+            UnitOutcome {
+                pack: task.pack,
+                level: task.spec.level,
+                subject: task.subject,
+                result: Err(EvalError::Stopped { reason }),
+                logs: Vec::new(),
+            }
+        },
+    );
     let packs: Vec<EvaluatedPack> = packs
         .iter()
         .enumerate()

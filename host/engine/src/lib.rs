@@ -31,20 +31,26 @@
 //! ```
 
 pub mod abi;
+mod batches;
+pub mod budget;
 pub mod cache;
 pub mod casetest;
 pub mod evaluate;
+pub mod fileguard;
 pub mod files;
 pub mod impact;
 pub mod instances;
 pub mod outcome;
 pub mod pack;
 pub mod plan;
+pub mod probe;
 pub mod round;
 pub mod rows;
 pub mod sandbox;
 pub mod scope;
 pub mod score;
+pub mod textguard;
+pub mod vet;
 
 pub use dudao_dataset as dataset;
 pub use rules_sdk::wire;

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rules_sdk::wire::{AbiVersion, IndicatorResult, Level, Manifest, Output, Status};
-use wasmtime::InstancePre;
+use wasmtime::{InstancePre, Module};
 
 use crate::abi::{self, Session, Violation};
 use crate::sandbox::{EvalError, Sandbox, StoreState};
@@ -102,6 +102,15 @@ pub enum PackError {
         /// What happened.
         error: EvalError,
     },
+    /// The module exceeds what the host compiles (functions, code size, nesting, memories, …)
+    /// or took too long to compile.
+    #[error("pack `{}` {error}", path.display())]
+    Limit {
+        /// The file.
+        path: PathBuf,
+        /// The limit it exceeds.
+        error: crate::vet::ModuleLimitError,
+    },
     /// The manifest is inconsistent.
     #[error("pack `{}` has an invalid manifest:{}", path.display(), list(problems))]
     Manifest {
@@ -125,12 +134,9 @@ impl LoadedPack {
     ///
     /// A [`PackError`] naming the file for every reason it cannot be used.
     pub fn load(sandbox: &Sandbox, path: &Path) -> Result<LoadedPack, PackError> {
-        let size = std::fs::metadata(path).map_err(|source| PackError::Read { path: path.to_owned(), source })?.len();
         let limit = sandbox.limits().max_module_bytes;
-        if size > limit as u64 {
-            return Err(PackError::TooLarge { path: path.to_owned(), size, limit });
-        }
-        let bytes = std::fs::read(path).map_err(|source| PackError::Read { path: path.to_owned(), source })?;
+        let bytes = read_pack_file(path, limit)?;
+        let size = bytes.len() as u64;
         if !path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("wat")) {
             return LoadedPack::from_bytes(sandbox, path, &bytes);
         }
@@ -157,9 +163,7 @@ impl LoadedPack {
             return Err(PackError::TooLarge { path, size: bytes.len() as u64, limit });
         }
         let sha256 = sha256_hex(bytes);
-        let module = sandbox
-            .compile(bytes)
-            .map_err(|error| PackError::NotWasm { path: path.clone(), message: error.root_cause().to_string() })?;
+        let module = compile(sandbox, &path, bytes)?;
         let violations = abi::violations(&module);
         if !violations.is_empty() {
             return Err(PackError::Abi { path, violations });
@@ -172,7 +176,7 @@ impl LoadedPack {
 
         let describe_error = |error: EvalError| PackError::Describe { path: path.clone(), error };
         let mut session = Session::start(sandbox.engine(), &pre, sandbox.limits(), sandbox.deadline_ticks())
-            .map_err(|(error, _)| describe_error(error))?;
+            .map_err(|(error, _, _)| describe_error(error))?;
         let abi = session.abi_version().map_err(describe_error)?;
         if abi.major != AbiVersion::CURRENT.major {
             return Err(PackError::AbiVersion { path, found: abi, supported: AbiVersion::CURRENT });
@@ -201,19 +205,51 @@ impl LoadedPack {
         subject: &str,
         unit: &[u8],
     ) -> (Result<Vec<IndicatorResult>, EvalError>, Vec<String>) {
+        let (result, logs, _) = self.evaluate_metered(sandbox, level, subject, unit);
+        (result, logs)
+    }
+
+    /// As [`LoadedPack::evaluate`], and the fuel the evaluation consumed.
+    pub fn evaluate_metered(
+        &self,
+        sandbox: &Sandbox,
+        level: Level,
+        subject: &str,
+        unit: &[u8],
+    ) -> (Result<Vec<IndicatorResult>, EvalError>, Vec<String>, u64) {
         let mut session = match Session::start(sandbox.engine(), &self.pre, sandbox.limits(), sandbox.deadline_ticks())
         {
             Ok(session) => session,
-            Err((error, logs)) => return (Err(error), logs),
+            Err((error, logs, fuel)) => return (Err(error), logs, fuel),
         };
         let output = session.evaluate(unit);
         let logs = session.take_logs();
-        let checked = match output {
-            Ok(Output::Ok { results }) => self.check_results(level, subject, results),
-            Ok(Output::Error { message }) => Err(EvalError::Refused { message }),
-            Err(error) => Err(error),
-        };
-        (checked, logs)
+        let fuel = session.fuel_used();
+        (output.and_then(|output| self.check_output(sandbox, level, subject, output)), logs, fuel)
+    }
+
+    /// What the host makes of a decoded output for `subject` at `level`: the checked results,
+    /// or the named error (a refusal, too many results, a broken result rule).
+    ///
+    /// # Errors
+    ///
+    /// The [`EvalError`] the output stands for.
+    pub fn check_output(
+        &self,
+        sandbox: &Sandbox,
+        level: Level,
+        subject: &str,
+        output: Output,
+    ) -> Result<Vec<IndicatorResult>, EvalError> {
+        match output {
+            Output::Ok { results } if results.len() > sandbox.limits().max_results_per_unit => {
+                Err(EvalError::TooManyResults { count: results.len(), limit: sandbox.limits().max_results_per_unit })
+            }
+            Output::Ok { results } => self.check_results(level, subject, results),
+            Output::Error { message } => {
+                Err(EvalError::Refused { message: crate::textguard::escape_controls(&message) })
+            }
+        }
     }
 
     /// Checks a pack's results for one unit: subjects inside the unit, declared indicators of
@@ -236,8 +272,19 @@ impl LoadedPack {
             if !inside {
                 return bad(format!(
                     "a result is for subject `{}`, which is not `{subject}` or one of its parts (`{subject}:…`)",
-                    result.subject
+                    crate::textguard::escape_controls(&result.subject)
                 ));
+            }
+            if result.subject.chars().any(crate::textguard::is_unsafe_char) {
+                return bad(format!(
+                    "a result is for subject `{}`, which contains control characters",
+                    crate::textguard::escape_controls(&result.subject)
+                ));
+            }
+            if let Some(note) = &mut result.note
+                && note.chars().any(crate::textguard::is_unsafe_char)
+            {
+                *note = crate::textguard::escape_controls(note);
             }
             match self.indicator_levels.get(&result.indicator) {
                 Some(declared) if *declared == level => {}
@@ -253,7 +300,12 @@ impl LoadedPack {
                         result.indicator
                     ));
                 }
-                None => return bad(format!("indicator `{}` is not declared in the manifest", result.indicator)),
+                None => {
+                    return bad(format!(
+                        "indicator `{}` is not declared in the manifest",
+                        crate::textguard::escape_controls(&result.indicator)
+                    ));
+                }
             }
             if result.status == Status::Error {
                 return bad(format!(
@@ -278,16 +330,69 @@ impl LoadedPack {
 
 pub use dudao_dataset::sha256_hex;
 
+/// Reads a pack file: a regular file of at most `limit` bytes (a FIFO or device is refused
+/// before it is opened for reading, and no more than `limit + 1` bytes are ever read).
+///
+/// # Errors
+///
+/// [`PackError::Read`] or [`PackError::TooLarge`], naming the file.
+pub fn read_pack_file(path: &Path, limit: usize) -> Result<Vec<u8>, PackError> {
+    use crate::fileguard::BoundedReadError;
+    crate::fileguard::read_bounded(path, limit).map_err(|error| match error {
+        BoundedReadError::Io(source) => PackError::Read { path: path.to_owned(), source },
+        BoundedReadError::TooLarge { size, limit } => PackError::TooLarge { path: path.to_owned(), size, limit },
+        not_regular @ BoundedReadError::NotRegular(_) => PackError::Read {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, not_regular.to_string()),
+        },
+    })
+}
+
+/// Checks a module against the sandbox's [`crate::vet::ModuleLimits`] and compiles it in a
+/// worker thread bounded by [`crate::vet::ModuleLimits::compile_timeout`].
+pub(crate) fn compile(sandbox: &Sandbox, path: &Path, bytes: &[u8]) -> Result<Module, PackError> {
+    let limits = sandbox.limits().module;
+    match crate::vet::vet(bytes, &limits) {
+        Ok(_) => {}
+        Err(Ok(error)) => return Err(PackError::Limit { path: path.to_owned(), error }),
+        Err(Err(crate::vet::Malformed(message))) => return Err(PackError::NotWasm { path: path.to_owned(), message }),
+    }
+    let engine = sandbox.engine().clone();
+    let cache = sandbox.cache().cloned();
+    let owned = bytes.to_vec();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    // A compilation that overruns is abandoned: its thread finishes (within the module limits
+    // above, in seconds) and its result is dropped.
+    let worker = std::thread::Builder::new().name("dudao-compile".to_owned()).spawn(move || {
+        let compiled = crate::cache::compile(cache.as_ref(), &engine, &owned);
+        let _ = sender.send(compiled.map_err(|error| error.root_cause().to_string()));
+    });
+    if let Err(error) = worker {
+        return Err(PackError::NotWasm { path: path.to_owned(), message: format!("cannot start compiling: {error}") });
+    }
+    match receiver.recv_timeout(limits.compile_timeout) {
+        Ok(Ok(module)) => Ok(module),
+        Ok(Err(message)) => Err(PackError::NotWasm { path: path.to_owned(), message }),
+        Err(_) => Err(PackError::Limit {
+            path: path.to_owned(),
+            error: crate::vet::ModuleLimitError::CompileTimeout { millis: limits.compile_timeout.as_millis() },
+        }),
+    }
+}
+
 /// Everything wrong with a manifest (empty when it is consistent).
 pub fn manifest_problems(manifest: &Manifest, abi: AbiVersion) -> Vec<String> {
-    let mut problems = Vec::new();
+    let mut problems = crate::textguard::control_character_problems(manifest);
     if manifest.abi.major != abi.major {
         problems.push(format!("it is written for ABI {}, but the module reports ABI {abi}", manifest.abi));
     }
     let id_ok = !manifest.id.is_empty()
         && manifest.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
     if !id_ok {
-        problems.push(format!("pack id `{}` must be lowercase letters, digits, `-` and `.`", manifest.id));
+        problems.push(format!(
+            "pack id `{}` must be lowercase letters, digits, `-` and `.`",
+            crate::textguard::escape_controls(&manifest.id)
+        ));
     }
     if manifest.version.trim().is_empty() {
         problems.push("the pack has no version".to_owned());

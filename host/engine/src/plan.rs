@@ -267,7 +267,9 @@ impl Plan {
     ///
     /// A [`PlanError`] when the file cannot be read, parsed, or is inconsistent.
     pub fn load(path: &Path) -> Result<Plan, PlanError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read { path: path.to_owned(), source })?;
+        let text = crate::fileguard::read_bounded_io(path, crate::fileguard::MAX_PLAN_BYTES)
+            .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
+            .map_err(|source| PlanError::Read { path: path.to_owned(), source })?;
         let plan: Plan = toml::from_str(&text)
             .map_err(|error| PlanError::Syntax { path: path.to_owned(), message: error.to_string() })?;
         let problems = plan.problems();
@@ -394,7 +396,8 @@ pub fn read_pinned(plan: &Plan, plan_path: &Path) -> Result<Vec<(PathBuf, Vec<u8
         .iter()
         .map(|pack| {
             let path = base.join(&pack.path);
-            let bytes = std::fs::read(&path).map_err(|source| PlanError::Read { path: path.clone(), source })?;
+            let bytes = crate::fileguard::read_bounded_io(&path, Limits::default().max_module_bytes)
+                .map_err(|source| PlanError::Read { path: path.clone(), source })?;
             let found = sha256_hex(&bytes);
             if !found.eq_ignore_ascii_case(&pack.sha256) {
                 return Err(PlanError::PinMismatch {
@@ -576,8 +579,9 @@ pub type PinChange = (PathBuf, String, String);
 ///
 /// A [`PlanError`] when the plan or a pack cannot be read or the file is not valid TOML.
 pub fn pin(plan_path: &Path) -> Result<(String, Vec<PinChange>), PlanError> {
-    let text =
-        std::fs::read_to_string(plan_path).map_err(|source| PlanError::Read { path: plan_path.to_owned(), source })?;
+    let text = crate::fileguard::read_bounded_io(plan_path, crate::fileguard::MAX_PLAN_BYTES)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
+        .map_err(|source| PlanError::Read { path: plan_path.to_owned(), source })?;
     let mut document: toml_edit::DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
         PlanError::Syntax { path: plan_path.to_owned(), message: error.to_string() }
     })?;
@@ -592,7 +596,8 @@ pub fn pin(plan_path: &Path) -> Result<(String, Vec<PinChange>), PlanError> {
     for table in packs.iter_mut() {
         let Some(relative) = table.get("path").and_then(|item| item.as_str()).map(PathBuf::from) else { continue };
         let path = base.join(&relative);
-        let bytes = std::fs::read(&path).map_err(|source| PlanError::Read { path: path.clone(), source })?;
+        let bytes = crate::fileguard::read_bounded_io(&path, Limits::default().max_module_bytes)
+            .map_err(|source| PlanError::Read { path: path.clone(), source })?;
         let found = sha256_hex(&bytes);
         let old = table.get("sha256").and_then(|item| item.as_str()).unwrap_or_default().to_owned();
         table["sha256"] = toml_edit::value(found.clone());

@@ -45,6 +45,12 @@ pub struct Limits {
     pub max_output_bytes: usize,
     /// Largest module file the host accepts, in bytes.
     pub max_module_bytes: usize,
+    /// What a module may contain before it is compiled (functions, code size, nesting, …).
+    pub module: crate::vet::ModuleLimits,
+    /// Most results one unit may return.
+    pub max_results_per_unit: usize,
+    /// Budgets of a whole run, per pack.
+    pub run: crate::budget::RunLimits,
 }
 
 impl Default for Limits {
@@ -55,6 +61,9 @@ impl Default for Limits {
             deadline: Duration::from_secs(10),
             max_output_bytes: 16 << 20,
             max_module_bytes: 32 << 20,
+            module: crate::vet::ModuleLimits::default(),
+            max_results_per_unit: 10_000,
+            run: crate::budget::RunLimits::default(),
         }
     }
 }
@@ -78,6 +87,8 @@ impl Sandbox {
     pub fn new(limits: Limits) -> Result<Sandbox, SandboxError> {
         let mut config = Config::new();
         config.consume_fuel(true).epoch_interruption(true).cranelift_nan_canonicalization(true).max_wasm_stack(1 << 20);
+        // One memory per instance: the memory cap then holds for the instance, not per memory.
+        config.wasm_multi_memory(false).wasm_memory64(false);
         crate::instances::configure(&mut config, limits.memory_bytes, MAX_TABLE_ELEMENTS);
         let engine = Engine::new(&config).map_err(|error| SandboxError(error.to_string()))?;
         let ticker = EpochTicker::start(engine.clone());
@@ -90,16 +101,9 @@ impl Sandbox {
         self
     }
 
-    /// Compiles a binary module, through the cache when there is one.
-    ///
-    /// # Errors
-    ///
-    /// wasmtime's error when the module does not compile.
-    pub fn compile(&self, bytes: &[u8]) -> wasmtime::Result<wasmtime::Module> {
-        match &self.cache {
-            Some(cache) => cache.compile(&self.engine, bytes).map(|(module, _)| module),
-            None => wasmtime::Module::new(&self.engine, bytes),
-        }
+    /// The cache of compiled modules, if any.
+    pub fn cache(&self) -> Option<&crate::cache::ModuleCache> {
+        self.cache.as_ref()
     }
 
     /// The engine.
@@ -166,6 +170,10 @@ impl EpochTicker {
 #[derive(Debug)]
 pub(crate) struct StoreState {
     memory_cap: usize,
+    /// Bytes of linear memory the instance has, all memories together.
+    memory_total: usize,
+    /// Table elements the instance has, all tables together.
+    table_total: usize,
     /// Bytes of memory the guest asked for beyond the cap, if it did.
     pub(crate) memory_requested: Option<usize>,
     /// Table elements the guest asked for beyond the cap, if it did.
@@ -180,6 +188,8 @@ impl StoreState {
     pub(crate) fn new(limits: &Limits) -> StoreState {
         StoreState {
             memory_cap: limits.memory_bytes,
+            memory_total: 0,
+            table_total: 0,
             memory_requested: None,
             table_requested: None,
             fail_message: None,
@@ -201,20 +211,37 @@ impl fmt::Display for LimitExceeded {
 impl std::error::Error for LimitExceeded {}
 
 impl ResourceLimiter for StoreState {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        if desired > self.memory_cap {
-            self.memory_requested = Some(desired);
+    // The caps hold for the instance: every memory (and table) counts towards one total.
+    fn memory_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let total = self.memory_total.saturating_sub(current).saturating_add(desired);
+        if total > self.memory_cap {
+            self.memory_requested = Some(total);
             return Err(wasmtime::Error::new(LimitExceeded));
         }
+        self.memory_total = total;
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
-        if desired > MAX_TABLE_ELEMENTS {
-            self.table_requested = Some(desired);
+    fn table_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let total = self.table_total.saturating_sub(current).saturating_add(desired);
+        if total > MAX_TABLE_ELEMENTS {
+            self.table_requested = Some(total);
             return Err(wasmtime::Error::new(LimitExceeded));
         }
+        self.table_total = total;
         Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        1
+    }
+
+    fn memories(&self) -> usize {
+        1
+    }
+
+    fn tables(&self) -> usize {
+        crate::vet::MAX_TABLES
     }
 }
 
@@ -288,6 +315,27 @@ pub enum EvalError {
         /// The pack's message.
         message: String,
     },
+    /// The module could not be instantiated (a segment outside its memory or table, …).
+    #[error("could not be instantiated: {message}")]
+    Instantiation {
+        /// What went wrong, in words.
+        message: String,
+    },
+    /// The unit returned more results than one unit may.
+    #[error("returned {count} results for one subject, more than the limit of {limit}")]
+    TooManyResults {
+        /// Results returned.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The pack was stopped for the rest of the run; this unit was not evaluated (or its
+    /// results were dropped because it pushed the pack over a run budget).
+    #[error("not evaluated: {reason}")]
+    Stopped {
+        /// Why the pack was stopped.
+        reason: crate::budget::StopReason,
+    },
 }
 
 impl EvalError {
@@ -304,6 +352,9 @@ impl EvalError {
             EvalError::BadOutput { .. } => "bad_output",
             EvalError::OutputTooLarge { .. } => "output_too_large",
             EvalError::Refused { .. } => "refused",
+            EvalError::Instantiation { .. } => "instantiation",
+            EvalError::TooManyResults { .. } => "too_many_results",
+            EvalError::Stopped { .. } => "stopped",
         }
     }
 
@@ -324,7 +375,7 @@ impl EvalError {
             Some(Trap::MemoryOutOfBounds) if state.fail_message.is_none() => EvalError::Trap {
                 message: format!(
                     "{} (in Rust or C packs usually a stack overflow from deep recursion)",
-                    Trap::MemoryOutOfBounds
+                    trap_words(Trap::MemoryOutOfBounds)
                 ),
             },
             Some(trap) => match &state.fail_message {
@@ -335,6 +386,32 @@ impl EvalError {
                 Some(message) => EvalError::Panic { message: message.clone() },
                 // Not a trap: a host-side failure while calling in (for example instantiation).
                 None => EvalError::Trap { message: error.root_cause().to_string() },
+            },
+        }
+    }
+
+    /// Turns an error from instantiating a module into the named error it stands for: limits
+    /// and traps of a start function as for a call, segments that do not fit as
+    /// [`EvalError::Instantiation`].
+    pub(crate) fn from_instantiation(error: &wasmtime::Error, state: &StoreState, limits: &Limits) -> EvalError {
+        let segment = match error.downcast_ref::<Trap>() {
+            _ if state.memory_requested.is_some() || state.table_requested.is_some() => None,
+            Some(Trap::MemoryOutOfBounds) => Some("a data segment lies outside the pack's memory"),
+            Some(Trap::TableOutOfBounds) => Some("an element segment lies outside its table"),
+            _ => None,
+        };
+        match segment {
+            Some(words) if state.fail_message.is_none() => EvalError::Instantiation {
+                message: format!(
+                    "{words} ({})",
+                    error.downcast_ref::<Trap>().map(|trap| trap_words(*trap)).unwrap_or_default()
+                ),
+            },
+            _ => match EvalError::from_call(error, state, limits) {
+                EvalError::Trap { message } if error.downcast_ref::<Trap>().is_none() => {
+                    EvalError::Instantiation { message: crate::textguard::escape_controls(&message) }
+                }
+                other => other,
             },
         }
     }
@@ -371,6 +448,10 @@ pub struct LimitOverrides {
     pub memory_mib: Option<usize>,
     /// Deadline per evaluation, ms.
     pub timeout_ms: Option<u64>,
+    /// Fuel all evaluations of one pack may use in a run.
+    pub run_fuel: Option<u64>,
+    /// Evaluations of one pack that may fail the same way before it is stopped for the run.
+    pub max_identical_failures: Option<usize>,
 }
 
 impl LimitOverrides {
@@ -380,6 +461,11 @@ impl LimitOverrides {
             fuel: self.fuel.unwrap_or(base.fuel),
             memory_bytes: self.memory_mib.map_or(base.memory_bytes, |mib| mib << 20),
             deadline: self.timeout_ms.map_or(base.deadline, Duration::from_millis),
+            run: crate::budget::RunLimits {
+                fuel: self.run_fuel.unwrap_or(base.run.fuel),
+                identical_failures: self.max_identical_failures.unwrap_or(base.run.identical_failures),
+                ..base.run
+            },
             ..base
         }
     }

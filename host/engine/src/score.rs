@@ -348,21 +348,37 @@ pub fn score(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepa
     }
 
     // Index results: (pack, indicator) → subject index at the indicator's level → result.
+    // One pass over the results per pack, not one per roll-up indicator: both counts are the
+    // pack's to choose, so the work must stay linear in them.
     for (pack, manifest) in packs.iter().map(|pack| &pack.manifest).enumerate() {
-        for node in manifest.nodes() {
+        let nodes = manifest.nodes();
+        let rolled: std::collections::HashSet<(Level, &str)> = nodes
+            .iter()
+            .filter(|node| !node.rollup.is_empty())
+            .filter_map(|node| node.level.map(|level| (level, node.id.as_str())))
+            .collect();
+        let mut index: std::collections::HashMap<(Level, &str), BTreeMap<usize, &IndicatorResult>> =
+            std::collections::HashMap::new();
+        if !rolled.is_empty() {
+            for outcome in outcomes.iter().filter(|o| o.pack == pack) {
+                let id = &prepared.subject(outcome.level, outcome.subject).id;
+                let Ok(results) = &outcome.result else { continue };
+                for result in results.iter().filter(|r| &r.subject == id) {
+                    let key = (outcome.level, result.indicator.as_str());
+                    if rolled.contains(&key) {
+                        // The first result counts, as before (duplicates are refused anyway).
+                        index.entry(key).or_default().entry(outcome.subject).or_insert(result);
+                    }
+                }
+            }
+        }
+        let empty = BTreeMap::new();
+        for node in &nodes {
             let Some(level) = node.level else { continue };
             if node.rollup.is_empty() {
                 continue;
             }
-            let mut by_subject: BTreeMap<usize, &IndicatorResult> = BTreeMap::new();
-            for outcome in outcomes.iter().filter(|o| o.pack == pack && o.level == level) {
-                let id = &prepared.subject(level, outcome.subject).id;
-                if let Ok(results) = &outcome.result
-                    && let Some(result) = results.iter().find(|r| r.indicator == node.id && &r.subject == id)
-                {
-                    by_subject.insert(outcome.subject, result);
-                }
-            }
+            let by_subject = index.get(&(level, node.id.as_str())).unwrap_or(&empty);
             for rollup in &node.rollup {
                 let Some(lists) = prepared.members.get(&(rollup.to, level)) else { continue };
                 for (upper, members) in lists.iter().enumerate() {

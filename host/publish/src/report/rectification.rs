@@ -403,21 +403,23 @@ pub fn csv(report: &Report) -> String {
     let header = ITEM_COLUMNS;
     writer.write_record(header).expect("writing to memory cannot fail");
     for item in &report.rectification.items {
+        // Names and notes come from datasets and packs: never a formula in a cell.
+        let cell = dudao_engine::textguard::neutralise_formula;
         writer
             .write_record([
                 item.id.as_str(),
                 item.key.as_str(),
                 item.level.chinese(),
                 item.unit_id.as_str(),
-                item.unit_name.as_str(),
+                &cell(&item.unit_name),
                 item.supervisor_name.as_deref().unwrap_or(""),
                 item.pack.as_str(),
                 if item.local { "地方" } else { "" },
                 item.indicator.as_str(),
-                item.indicator_name.as_str(),
+                &cell(&item.indicator_name),
                 &item.value.map(format_value).unwrap_or_default(),
                 item.threshold.as_deref().unwrap_or(""),
-                item.note.as_str(),
+                &cell(&item.note),
                 if item.veto { "是" } else { "" },
                 item.found_in.as_str(),
                 item.deadline.as_deref().unwrap_or(""),

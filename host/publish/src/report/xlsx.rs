@@ -160,7 +160,7 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 sheet.write_string(row, 1, &unit.name)?;
                 sheet.write_string(row, 2, county)?;
                 sheet.write_string(row, 3, format!("{}{}", pack.id, if pack.local { "（地方）" } else { "" }))?;
-                sheet.write_string(row, 4, &line.subject_name)?;
+                sheet.write_string(row, 4, dudao_engine::textguard::neutralise_formula(&line.subject_name))?;
                 sheet.write_string(row, 5, &line.id)?;
                 sheet.write_string(row, 6, &line.name)?;
                 write_number(
@@ -178,7 +178,7 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
                     status_words(line.status),
                     if not_met { &formats.not_met } else { &plain },
                 )?;
-                sheet.write_string(row, 11, &line.note)?;
+                sheet.write_string(row, 11, dudao_engine::textguard::neutralise_formula(&line.note))?;
                 sheet.write_string(row, 12, grade)?;
             }
         }
@@ -198,7 +198,7 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(row, 0, &item.id)?;
             sheet.write_string(row, 1, item.level.chinese())?;
             sheet.write_string(row, 2, &item.unit_id)?;
-            sheet.write_string(row, 3, &item.unit_name)?;
+            sheet.write_string(row, 3, dudao_engine::textguard::neutralise_formula(&item.unit_name))?;
             sheet.write_string(row, 4, item.supervisor_name.as_deref().unwrap_or(""))?;
             sheet.write_string(row, 5, &item.pack)?;
             sheet.write_string(row, 6, if item.local { "地方" } else { "" })?;
@@ -206,7 +206,7 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(row, 8, &item.indicator_name)?;
             write_number(sheet, row, 9, item.value, &formats.not_met_number)?;
             sheet.write_string(row, 10, item.threshold.as_deref().unwrap_or(""))?;
-            sheet.write_string(row, 11, &item.note)?;
+            sheet.write_string(row, 11, dudao_engine::textguard::neutralise_formula(&item.note))?;
             sheet.write_string_with_format(
                 row,
                 12,

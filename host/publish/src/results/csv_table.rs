@@ -5,6 +5,7 @@ use crate::text::format_value;
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::round::Round;
 use dudao_engine::score::ScoreNode;
+use dudao_engine::textguard::neutralise_formula;
 
 /// Columns of the results table; the first five are the data dictionary's.
 pub const COLUMNS: [&str; 9] =
@@ -17,6 +18,8 @@ pub fn csv(evaluation: &Evaluation) -> String {
     for row in rows(evaluation) {
         let value = row.value.map(format_value).unwrap_or_default();
         let score = row.score.map(format_value).unwrap_or_default();
+        // Names and notes are the dataset's and the pack's words: never a formula in a cell.
+        let (name, note) = (neutralise_formula(&row.subject_name), neutralise_formula(&row.note));
         writer
             .write_record([
                 row.pack_id,
@@ -25,8 +28,8 @@ pub fn csv(evaluation: &Evaluation) -> String {
                 &value,
                 row.status.as_str(),
                 row.level.as_str(),
-                &row.subject_name,
-                &row.note,
+                name.as_ref(),
+                note.as_ref(),
                 &score,
             ])
             .expect("writing to memory");
@@ -59,7 +62,7 @@ pub fn scores_csv(evaluation: &Evaluation, round: Option<&Round>) -> String {
             let mut record = prefix.to_vec();
             record.extend([
                 node.id.clone(),
-                node.name.clone(),
+                neutralise_formula(&node.name).into_owned(),
                 format_value(node.weight),
                 format_value(node.score),
                 String::new(),
@@ -75,7 +78,7 @@ pub fn scores_csv(evaluation: &Evaluation, round: Option<&Round>) -> String {
             evaluation.packs[card.pack].info.id.clone(),
             subject.id.clone(),
             card.level.as_str().to_owned(),
-            subject.name.clone(),
+            neutralise_formula(&subject.name).into_owned(),
         ];
         let vetoes: Vec<&str> = card.vetoes.iter().map(|veto| veto.indicator.as_str()).collect();
         let mut total = prefix.clone();
@@ -99,7 +102,7 @@ pub fn scores_csv(evaluation: &Evaluation, round: Option<&Round>) -> String {
                     "*",
                     &subject.id,
                     overall.level.as_str(),
-                    &subject.name,
+                    &neutralise_formula(&subject.name),
                     "overall",
                     "综合",
                     "",
