@@ -261,7 +261,7 @@ pub fn seed_workbook() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             &[
                 &["id", "name", "county_id", "primary_students"],
                 &["S1", "学校1", "410825", "5"],
-                &["S2", "=cmd", "410825", "-3"],
+                &["S2", "=cmd", "410825", "3"],
             ],
         ),
     ];

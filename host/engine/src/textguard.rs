@@ -17,9 +17,10 @@ pub fn is_unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `text` with every control character written as an escape: `\n`, `\r`, `\t`, `\\` before
-/// an escape-like backslash is not needed, so only the unsafe characters change
-/// (`\u{1b}` for ESC). Text without them is returned unchanged.
+/// `text` with every unsafe character (see [`is_unsafe_char`]) written as a visible escape:
+/// `\n`, `\r`, `\t`, and `\u{1b}` and the like for the others. Backslashes already in the
+/// text are left as they are (they cannot move a cursor); text without unsafe characters is
+/// returned unchanged.
 pub fn escape_controls(text: &str) -> String {
     escape_controls_cow(text).into_owned()
 }
