@@ -1,0 +1,57 @@
+//! Refusing to write over the inputs: an output path that is one of the files a command reads
+//! (a dataset table, the plan, a pack) would destroy it.
+
+use std::path::{Path, PathBuf};
+
+use dudao_dataset::Lang;
+
+use crate::{Failure, lang};
+
+/// The files a dataset path stands for: the file itself, or every file in the folder.
+pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+            .unwrap_or_default()
+    } else {
+        vec![path.to_owned()]
+    }
+}
+
+/// Whether two paths name the same existing file (after links; by device and inode on unix).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(first), Ok(second)) = (a.canonicalize(), b.canonicalize()) else { return false };
+    if first == second {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(first), Ok(second)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return first.dev() == second.dev() && first.ino() == second.ino();
+        }
+    }
+    false
+}
+
+/// Refuses (exit 2) when an output would replace one of the inputs.
+pub fn refuse_overwrite(outputs: &[PathBuf], inputs: &[PathBuf]) -> Result<(), Failure> {
+    for output in outputs {
+        if let Some(input) = inputs.iter().find(|input| same_file(output, input)) {
+            let message = match lang() {
+                Lang::En => format!(
+                    "the output `{}` is one of the inputs (`{}`); writing it would destroy the input. Choose another output path; nothing was evaluated",
+                    output.display(),
+                    input.display()
+                ),
+                Lang::Zh => format!(
+                    "输出文件 `{}` 就是输入文件（`{}`），写入会毁掉输入数据；请换一个输出路径。未进行任何评估",
+                    output.display(),
+                    input.display()
+                ),
+            };
+            return Err(Failure::bad_input(anyhow::anyhow!(message)));
+        }
+    }
+    Ok(())
+}
