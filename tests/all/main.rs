@@ -2,6 +2,7 @@
 
 mod authoring;
 mod cli;
+mod data_in;
 mod dataset;
 mod plans;
 mod publish;

@@ -7,15 +7,9 @@ use dudao_dataset::Lang;
 
 use crate::{Failure, lang};
 
-/// The files a dataset path stands for: the file itself, or every file in the folder.
+/// The files a dataset path is read from.
 pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
-    if path.is_dir() {
-        std::fs::read_dir(path)
-            .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
-            .unwrap_or_default()
-    } else {
-        vec![path.to_owned()]
-    }
+    dudao_dataset::input_files(path)
 }
 
 /// Whether two paths name the same existing file (after links; by device and inode on unix).

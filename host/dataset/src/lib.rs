@@ -299,6 +299,16 @@ impl Dataset {
     }
 }
 
+/// The files a dataset path is read from: the JSON or XLSX file, or the table files of a
+/// folder (`counties.csv`, …) that exist.
+pub fn input_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_dir() {
+        TABLES.iter().map(|spec| path.join(format!("{}.csv", spec.name))).filter(|file| file.exists()).collect()
+    } else {
+        vec![path.to_owned()]
+    }
+}
+
 /// sha256 of bytes as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use rules_sdk::wire::{FieldSpec, FieldType, Level, Manifest};
+use rules_sdk::wire::{FieldSpec, FieldType, IndicatorNode, Level, Manifest};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, Note, Workbook, XlsxError,
 };
@@ -77,11 +77,22 @@ fn core_column(code: &str, label: &str, description: &str) -> TemplateColumn {
     }
 }
 
-/// The tables and columns the packs require: every level a pack evaluates (and `counties`,
-/// which every dataset has), with `id`, `name`, the links to the levels above and every field
-/// the packs declare.
+/// The levels an indicator tree rolls results up to.
+fn rollup_levels(nodes: &[IndicatorNode], levels: &mut BTreeSet<Level>) {
+    for node in nodes {
+        levels.extend(node.rollup.iter().map(|rollup| rollup.to));
+        rollup_levels(&node.children, levels);
+    }
+}
+
+/// The tables and columns the packs require: every level a pack evaluates or rolls results up
+/// to (and `counties`, which every dataset has), with `id`, `name`, the links to the levels
+/// above and every field the packs declare.
 pub fn sheets(manifests: &[&Manifest]) -> Vec<TemplateSheet> {
     let mut levels: BTreeSet<Level> = manifests.iter().flat_map(|manifest| visible_levels(manifest)).collect();
+    for manifest in manifests {
+        rollup_levels(&manifest.indicators, &mut levels);
+    }
     levels.insert(Level::County);
     let mut sheets = Vec::new();
     for spec in TABLES.iter().filter(|spec| levels.contains(&spec.level)) {
