@@ -120,11 +120,8 @@ fn a_quoted_cell_with_a_line_break_does_not_shift_later_rows() {
 
 #[test]
 fn every_ragged_row_is_listed_with_the_value_problems() {
-    let rows = [
-        format!("{ROW_1},extra"),
-        ROW_2.replace("2400", "lots"),
-        ROW_3.rsplit_once(',').expect("cells").0.to_owned(),
-    ];
+    let rows =
+        [format!("{ROW_1},extra"), ROW_2.replace("2400", "lots"), ROW_3.rsplit_once(',').expect("cells").0.to_owned()];
     let found = csv_problems(format!("{HEADER}\r\n{}\r\n", rows.join("\r\n")).as_bytes());
     assert_eq!(
         places(&found),
@@ -222,7 +219,10 @@ fn json_problems_of_every_record_are_listed_together() {
     let records = [record("S1", "[500]"), record("S2", "\"many\""), record("S3", "{\"n\": 1}")];
     std::fs::write(
         &json,
-        format!("\u{feff}{{\"counties\": [{{\"id\": \"410825\", \"name\": \"温县\"}}], \"schools\": [{}]}}", records.join(",")),
+        format!(
+            "\u{feff}{{\"counties\": [{{\"id\": \"410825\", \"name\": \"温县\"}}], \"schools\": [{}]}}",
+            records.join(",")
+        ),
     )
     .expect("write");
     let found = problems_of(&json);
@@ -254,7 +254,10 @@ fn a_numeric_json_id_above_2_pow_53_is_refused() {
 #[test]
 fn chinese_enumeration_values_are_accepted_alongside_the_codes() {
     let rows = [ROW_1.replace("primary,regular", "小学,常规学校"), ROW_2.replace("primary,regular", "小学,教学点")];
-    let dir = support::dataset_dir(&[("counties.csv", COUNTIES), ("schools.csv", &format!("{HEADER}\n{}\n", rows.join("\n")))]);
+    let dir = support::dataset_dir(&[
+        ("counties.csv", COUNTIES),
+        ("schools.csv", &format!("{HEADER}\n{}\n", rows.join("\n"))),
+    ]);
     let data = Dataset::load(dir.path()).expect("loads");
     let prepared = dataset::prepare(&data, &[&quality_balance::manifest()]).expect("valid");
     let schools = &prepared.packs[0].records[&rules_sdk::wire::Level::School];
@@ -294,8 +297,10 @@ fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
     let schools = dir.path().join("schools.csv");
     let before = std::fs::read(&schools).expect("read");
     let pack = support::quality_balance();
-    let output =
-        dudao(&["run", "--pack", path(&pack), "--data", path(dir.path()), "--format", "csv", "-o", path(&schools)], "C");
+    let output = dudao(
+        &["run", "--pack", path(&pack), "--data", path(dir.path()), "--format", "csv", "-o", path(&schools)],
+        "C",
+    );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("is one of the inputs"), "{}", text(&output.stderr));
     assert_eq!(std::fs::read(&schools).expect("read"), before, "the dataset is untouched");
@@ -304,8 +309,19 @@ fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
     let previous = out.path().join("results.json");
     std::fs::write(&previous, "{}").expect("write");
     let output = dudao(
-        &["report", "--pack", path(&pack), "--data", path(dir.path()), "--date", "2026-09-01", "--previous",
-          path(&previous), "--out-dir", path(out.path())],
+        &[
+            "report",
+            "--pack",
+            path(&pack),
+            "--data",
+            path(dir.path()),
+            "--date",
+            "2026-09-01",
+            "--previous",
+            path(&previous),
+            "--out-dir",
+            path(out.path()),
+        ],
         "C",
     );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
@@ -330,7 +346,10 @@ fn a_chinese_locale_shows_chinese_messages_and_lang_overrides_it() {
     );
     let en = dudao(&args, "C");
     let stderr = text(&en.stderr);
-    assert!(stderr.contains("schools.csv, row 3 (S2 第二小学), column `sports_area_m2` (L3), value `39OO`: not a number"), "{stderr}");
+    assert!(
+        stderr.contains("schools.csv, row 3 (S2 第二小学), column `sports_area_m2` (L3), value `39OO`: not a number"),
+        "{stderr}"
+    );
     let forced = dudao(&[&args[..], &["--lang", "zh"]].concat(), "C");
     assert!(text(&forced.stderr).contains("不是数字"), "{}", text(&forced.stderr));
 }
@@ -407,7 +426,10 @@ fn the_template_round_trips_generate_fill_validate_run() {
     assert_eq!(reader.sheet_names(), vec!["市", "县", "督学责任区", "学校", "填报说明"]);
     let schools = reader.worksheet_range("学校").expect("sheet");
     let headers: Vec<String> = schools.rows().next().expect("header").iter().map(Data::to_string).collect();
-    assert_eq!(&headers[..4], &["编号（id）", "名称（name）", "所属县编号（county_id）", "所属督学责任区编号（zone_id）"]);
+    assert_eq!(
+        &headers[..4],
+        &["编号（id）", "名称（name）", "所属县编号（county_id）", "所属督学责任区编号（zone_id）"]
+    );
     assert!(headers.contains(&"学段（stage）".to_owned()), "{headers:?}");
     let guide = reader.worksheet_range("填报说明").expect("guide");
     let stage = guide.rows().find(|row| row[2].to_string() == "stage").expect("stage explained");
@@ -425,7 +447,8 @@ fn the_template_round_trips_generate_fill_validate_run() {
     let valid = dudao(&["validate", "--plan", "fixtures/plans/jiaozuo-2026.toml", "--data", path(&filled)], "C");
     assert_eq!(valid.status.code(), Some(0), "{}", text(&valid.stderr));
     let run = |data: &str| {
-        let output = dudao(&["run", "--plan", "fixtures/plans/jiaozuo-2026.toml", "--data", data, "--format", "csv"], "C");
+        let output =
+            dudao(&["run", "--plan", "fixtures/plans/jiaozuo-2026.toml", "--data", data, "--format", "csv"], "C");
         assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
         output.stdout
     };

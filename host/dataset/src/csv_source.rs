@@ -26,7 +26,9 @@ pub(crate) fn chinese_name(level: Level) -> &'static str {
 /// The names of the files in a folder, sorted (for messages).
 pub(super) fn listing(folder: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(folder)
-        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.file_name().to_string_lossy().into_owned()).collect())
+        .map(|entries| {
+            entries.filter_map(Result::ok).map(|entry| entry.file_name().to_string_lossy().into_owned()).collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
@@ -91,7 +93,8 @@ pub(super) fn load(folder: &Path) -> Result<(BTreeMap<Level, Table>, String), Da
 pub(super) fn parse(level: Level, source: &str, bytes: &[u8]) -> Result<Table, Vec<DataError>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut grid = Grid { level, source: source.to_owned(), header: Vec::new(), rows: Vec::new(), ragged_rows_matter: true };
+    let mut grid =
+        Grid { level, source: source.to_owned(), header: Vec::new(), rows: Vec::new(), ragged_rows_matter: true };
     let mut record = csv::ByteRecord::new();
     let mut number = 0;
     loop {

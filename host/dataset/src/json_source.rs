@@ -70,7 +70,8 @@ pub(super) fn load(path: &Path, bytes: &[u8]) -> Result<BTreeMap<Level, Table>, 
         if !readable {
             continue;
         }
-        let ids: Vec<&str> = std::iter::once("id").chain(TableSpec::of(spec.level).links.iter().map(|link| link.column)).collect();
+        let ids: Vec<&str> =
+            std::iter::once("id").chain(TableSpec::of(spec.level).links.iter().map(|link| link.column)).collect();
         let mut table_problems = Vec::new();
         let mut rows = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {

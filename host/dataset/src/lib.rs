@@ -29,14 +29,14 @@ use rules_sdk::wire::Level;
 use sha2::{Digest, Sha256};
 
 pub use messages::Lang;
-pub use sheet::column_name;
-pub(crate) use xlsx_source::column_letters;
 pub use scope::Scope;
+pub use sheet::column_name;
 pub use units::{unit, unit_json};
 pub use validate::{
     DataError, DataErrors, PackData, PrepareOptions, Prepared, PreviousPeriod, ShownDataErrors, Subject, enum_labels,
     prepare, prepare_with,
 };
+pub(crate) use xlsx_source::column_letters;
 
 /// The levels a dataset can hold, top down, with their table names and the columns linking a
 /// record to the levels above it.
@@ -278,10 +278,12 @@ impl Dataset {
             return Err(DatasetError::UnknownFormat { path: path.to_owned() });
         };
         if !tables.contains_key(&Level::County) {
-            let found = if metadata.is_dir() {
-                csv_source::listing(path)
-            } else {
-                tables.values().map(|table| table.source.clone()).collect()
+            let found = match format {
+                DatasetFormat::CsvFolder => csv_source::listing(path),
+                DatasetFormat::Xlsx => {
+                    std::fs::read(path).map(|bytes| xlsx_source::sheet_names(&bytes)).unwrap_or_default()
+                }
+                DatasetFormat::Json => tables.values().map(|table| table.source.clone()).collect(),
             };
             return Err(DatasetError::NoCounties { path: path.to_owned(), found });
         }

@@ -229,7 +229,9 @@ fn chinese(code: &str, a: &Args) -> String {
         "below_min" => format!("小于允许的最小值 {}", g("min")),
         "not_enum" => format!("不是可选值之一：{}", g("allowed")),
         "not_boolean" => "不是“是/否”值（是/否、true/false、1/0）".to_owned(),
-        "date_not_number" => "单元格是日期，不是数字；请把单元格格式设为“数值”（本应填数量的地方显示成了日期）".to_owned(),
+        "date_not_number" => {
+            "单元格是日期，不是数字；请把单元格格式设为“数值”（本应填数量的地方显示成了日期）".to_owned()
+        }
         "bool_not_number" => "单元格是 TRUE/FALSE，不是数字".to_owned(),
         "sheet_error" => format!("单元格是表格错误值 `{}`；请修正公式或直接填写数值", g("error")),
         "empty_table" => format!("`{}` 表没有任何记录，但指标包 `{}` 要评估它；请填写该表", g("table"), g("pack")),
@@ -256,12 +258,9 @@ fn chinese(code: &str, a: &Args) -> String {
         "not_xlsx" => format!("不是可读取的 XLSX 工作簿：{}", g("detail")),
         "unreadable_sheet" => format!("无法读取该工作表：{}", g("detail")),
         "unreadable_file" => format!("无法读取该文件：{}", g("detail")),
-        "misnamed_table" => format!(
-            "应为文件 `{}`，但文件夹中是 `{}`；请将其改名为 `{}`",
-            g("expected"),
-            g("found"),
-            g("expected")
-        ),
+        "misnamed_table" => {
+            format!("应为文件 `{}`，但文件夹中是 `{}`；请将其改名为 `{}`", g("expected"), g("found"), g("expected"))
+        }
         "dangling_link" => format!("`{}` 是指向不存在文件的链接", g("expected")),
         "no_counties" => format!(
             "数据集中没有 `counties`（县）表（文件夹中应有 `counties.csv`，JSON 文件中应有 `counties` 数组，工作簿中应有 `counties` 或“县”工作表）；实际找到：{}",

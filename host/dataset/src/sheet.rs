@@ -69,9 +69,8 @@ impl Grid {
             }
         }
         let width = names.len().max(self.rows.iter().map(|(_, cells)| cells.len()).max().unwrap_or(0));
-        let has_values = |index: usize| {
-            self.rows.iter().any(|(_, cells)| cells.get(index).is_some_and(|cell| *cell != Cell::Empty))
-        };
+        let has_values =
+            |index: usize| self.rows.iter().any(|(_, cells)| cells.get(index).is_some_and(|cell| *cell != Cell::Empty));
         let mut problems = Vec::new();
         let mut columns: Vec<String> = Vec::new();
         // Columns up to the last named one, or the last one holding values in a sheet.

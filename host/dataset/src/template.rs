@@ -12,9 +12,9 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign, Note, Workbook, XlsxError,
 };
 
+use crate::TABLES;
 use crate::csv_source::chinese_name;
 use crate::validate::{enum_labels, visible_levels};
-use crate::TABLES;
 
 /// How many rows below the header carry the data validation.
 const VALIDATED_ROWS: u32 = 5000;
@@ -257,7 +257,11 @@ pub fn workbook(manifests: &[&Manifest]) -> Result<Vec<u8>, TemplateError> {
             row += 1;
         }
     }
-    guide.write_string(row + 1, 0, "每张工作表第 1 行是表头，请勿修改；从第 2 行起每行填写一条记录。表头括号中的代码是程序识别的列名。")?;
+    guide.write_string(
+        row + 1,
+        0,
+        "每张工作表第 1 行是表头，请勿修改；从第 2 行起每行填写一条记录。表头括号中的代码是程序识别的列名。",
+    )?;
     guide.set_freeze_panes(1, 0)?;
     Ok(workbook.save_to_buffer()?)
 }

@@ -195,7 +195,15 @@ impl Prepared {
 struct Errors(BTreeSet<DataError>);
 
 impl Errors {
-    fn add(&mut self, table: &Table, row: Option<&Row>, column: Option<&str>, value: Option<&Cell>, code: &'static str, args: Args) {
+    fn add(
+        &mut self,
+        table: &Table,
+        row: Option<&Row>,
+        column: Option<&str>,
+        value: Option<&Cell>,
+        code: &'static str,
+        args: Args,
+    ) {
         let mut error = DataError::new(code, args, table.source.clone());
         error.row = row.map(|row| row.number);
         error.row_label = table.row_label;
@@ -309,7 +317,9 @@ pub fn prepare_with(
                     let mut error = DataError::new(
                         "unknown_scope_county",
                         Args::none().with("pack", &manifest.id),
-                        dataset.table(Level::County).map_or_else(|| dataset.path.display().to_string(), |t| t.source.clone()),
+                        dataset
+                            .table(Level::County)
+                            .map_or_else(|| dataset.path.display().to_string(), |t| t.source.clone()),
                     );
                     error.column = Some("id".to_owned());
                     error.value = Some(county.clone());
@@ -432,8 +442,10 @@ fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, 
     let parent_column = spec.parent_column();
     let mut required = vec!["id", "name"];
     required.extend(spec.links.iter().filter(|link| link.required).map(|link| link.column));
+    // An empty JSON array has no columns to check; it is reported as an empty table.
+    let has_columns = !(table.columns.is_empty() && table.rows.is_empty());
     for column in &required {
-        if table.column(column).is_none() {
+        if has_columns && table.column(column).is_none() {
             errors.add(table, None, Some(column), None, "missing_column", Args::none());
         }
     }
@@ -447,14 +459,7 @@ fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, 
             if id.is_empty() {
                 errors.add(table, Some(row), Some("id"), None, "empty_id", Args::none());
             } else if id.contains(':') || id.contains(char::is_whitespace) {
-                errors.add(
-                    table,
-                    Some(row),
-                    Some("id"),
-                    table.cell(row, "id"),
-                    "bad_id",
-                    Args::none(),
-                );
+                errors.add(table, Some(row), Some("id"), table.cell(row, "id"), "bad_id", Args::none());
             } else if let Some(first) = first_row.get(&id) {
                 errors.add(
                     table,
@@ -629,6 +634,7 @@ fn typed_records(
     for field in fields {
         match table.column(&field.name) {
             Some(index) => columns.push(Some(index)),
+            None if table.columns.is_empty() && table.rows.is_empty() => columns.push(None),
             None => {
                 errors.add(
                     table,

@@ -50,6 +50,13 @@ fn cell_of(cell: &Data) -> Cell {
     }
 }
 
+/// The names of a workbook's sheets (for messages), quoted as sheets.
+pub(super) fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    Xlsx::new(Cursor::new(bytes))
+        .map(|workbook: Xlsx<_>| workbook.sheet_names().iter().map(|name| format!("sheet `{name}`")).collect())
+        .unwrap_or_default()
+}
+
 /// Reads every table sheet present in the workbook. Problems of every sheet are collected
 /// before giving up.
 pub(super) fn load(path: &Path, bytes: &[u8]) -> Result<BTreeMap<Level, Table>, DatasetError> {
