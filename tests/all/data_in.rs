@@ -432,7 +432,7 @@ fn the_template_round_trips_generate_fill_validate_run() {
     );
     assert!(headers.contains(&"学段（stage）".to_owned()), "{headers:?}");
     let guide = reader.worksheet_range("填报说明").expect("guide");
-    let stage = guide.rows().find(|row| row[2].to_string() == "stage").expect("stage explained");
+    let stage = guide.rows().find(|row| matches!(&row[2], Data::String(code) if code == "stage")).expect("stage explained");
     assert_eq!(stage[5].to_string(), "小学（primary）、初中（junior）、九年一贯制（nine_year）");
     let sheet_xml = {
         let file = std::fs::File::open(&template).expect("open");
