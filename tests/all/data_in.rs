@@ -432,7 +432,8 @@ fn the_template_round_trips_generate_fill_validate_run() {
     );
     assert!(headers.contains(&"学段（stage）".to_owned()), "{headers:?}");
     let guide = reader.worksheet_range("填报说明").expect("guide");
-    let stage = guide.rows().find(|row| matches!(&row[2], Data::String(code) if code == "stage")).expect("stage explained");
+    let stage =
+        guide.rows().find(|row| matches!(&row[2], Data::String(code) if code == "stage")).expect("stage explained");
     assert_eq!(stage[5].to_string(), "小学（primary）、初中（junior）、九年一贯制（nine_year）");
     let sheet_xml = {
         let file = std::fs::File::open(&template).expect("open");
@@ -463,4 +464,36 @@ fn zip_entry(file: std::fs::File, name: &str) -> String {
     let mut text = String::new();
     entry.read_to_string(&mut text).expect("read");
     text
+}
+
+#[test]
+fn an_empty_schools_table_stops_a_plan_run_once_naming_every_pack_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("folder");
+    for table in ["cities", "counties", "zones"] {
+        let file = format!("{table}.csv");
+        std::fs::copy(support::fixture("jiaozuo").join(&file), dir.path().join(&file)).expect("copy");
+    }
+    let header = std::fs::read_to_string(support::fixture("jiaozuo").join("schools.csv")).expect("read");
+    std::fs::write(dir.path().join("schools.csv"), format!("{}\r\n", header.lines().next().expect("header")))
+        .expect("write");
+    let out = dir.path().join("results.csv");
+    let output = dudao(
+        &[
+            "run",
+            "--plan",
+            "fixtures/plans/jiaozuo-2026.toml",
+            "--data",
+            path(dir.path()),
+            "--format",
+            "csv",
+            "-o",
+            path(&out),
+        ],
+        "C",
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.matches("has no records").count(), 1, "{stderr}");
+    assert!(stderr.contains("pack `410821-afterschool`, `410825-taiji`, `government-duty`"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
 }

@@ -132,11 +132,11 @@ fn english(code: &str, a: &Args) -> String {
             g("error")
         ),
         "empty_table" => format!(
-            "the `{}` table has no records, but pack `{}` evaluates them; fill in the table",
+            "the `{}` table has no records, but pack {} evaluates them; fill in the table",
             g("table"),
             g("pack")
         ),
-        "no_table" => format!("the dataset has no `{}` table, which pack `{}` needs", g("table"), g("pack")),
+        "no_table" => format!("the dataset has no `{}` table, which pack {} needs", g("table"), g("pack")),
         "no_previous" => format!(
             "pack `{}` compares with the previous period (value-added), but no previous-period dataset was given",
             g("pack")
@@ -234,8 +234,8 @@ fn chinese(code: &str, a: &Args) -> String {
         }
         "bool_not_number" => "单元格是 TRUE/FALSE，不是数字".to_owned(),
         "sheet_error" => format!("单元格是表格错误值 `{}`；请修正公式或直接填写数值", g("error")),
-        "empty_table" => format!("`{}` 表没有任何记录，但指标包 `{}` 要评估它；请填写该表", g("table"), g("pack")),
-        "no_table" => format!("数据集中没有 `{}` 表，指标包 `{}` 需要它", g("table"), g("pack")),
+        "empty_table" => format!("`{}` 表没有任何记录，但指标包 {} 要评估它；请填写该表", g("table"), g("pack")),
+        "no_table" => format!("数据集中没有 `{}` 表，指标包 {} 需要它", g("table"), g("pack")),
         "no_previous" => format!("指标包 `{}` 要与上一期比较（增值评价），但没有提供上一期数据集", g("pack")),
         "unknown_scope_county" => format!("指标包 `{}` 只适用于该县，但数据集中没有这个县", g("pack")),
         "not_utf8" => "文件不是 UTF-8 文本；请另存为“CSV UTF-8（逗号分隔）”".to_owned(),

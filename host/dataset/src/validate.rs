@@ -283,23 +283,20 @@ pub fn prepare_with(
         errors.0.extend(table.problems.iter().cloned());
         subjects.insert(table.level, core_subjects(table, &mut errors, &mut seen_ids));
     }
+    // Each needed table that is missing or empty is one problem, naming every pack that needs it.
+    let mut needed: BTreeMap<Level, Vec<String>> = BTreeMap::new();
     for manifest in manifests {
         for level in visible_levels(manifest) {
-            let spec = TableSpec::of(level).name;
-            match dataset.table(level) {
-                None => {
-                    errors.dataset(dataset, "no_table", Args::none().with("table", spec).with("pack", &manifest.id))
-                }
-                Some(table) if table.rows.is_empty() => errors.add(
-                    table,
-                    None,
-                    None,
-                    None,
-                    "empty_table",
-                    Args::none().with("table", spec).with("pack", &manifest.id),
-                ),
-                Some(_) => {}
-            }
+            needed.entry(level).or_default().push(format!("`{}`", manifest.id));
+        }
+    }
+    for (level, packs) in needed {
+        let spec = TableSpec::of(level).name;
+        let args = Args::none().with("table", spec).with("pack", packs.join(", "));
+        match dataset.table(level) {
+            None => errors.dataset(dataset, "no_table", args),
+            Some(table) if table.rows.is_empty() => errors.add(table, None, None, None, "empty_table", args),
+            Some(_) => {}
         }
     }
     let members = link_parents(dataset, &subjects, &mut errors);
