@@ -494,6 +494,6 @@ fn an_empty_schools_table_stops_a_plan_run_once_naming_every_pack_and_writes_not
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     assert_eq!(stderr.matches("has no records").count(), 1, "{stderr}");
-    assert!(stderr.contains("pack `410821-afterschool`, `410825-taiji`, `government-duty`"), "{stderr}");
+    assert!(stderr.contains("packs `quality-balance`, `government-duty`, `school-supervision`"), "{stderr}");
     assert!(!out.exists(), "nothing is written");
 }

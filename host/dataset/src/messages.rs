@@ -131,11 +131,19 @@ fn english(code: &str, a: &Args) -> String {
             "the cell holds the spreadsheet error `{}`; fix the formula or enter the value",
             g("error")
         ),
+        "empty_table" if a.get("pack").contains(", ") => format!(
+            "the `{}` table has no records, but packs {} evaluate them; fill in the table",
+            g("table"),
+            g("pack")
+        ),
         "empty_table" => format!(
             "the `{}` table has no records, but pack {} evaluates them; fill in the table",
             g("table"),
             g("pack")
         ),
+        "no_table" if a.get("pack").contains(", ") => {
+            format!("the dataset has no `{}` table, which packs {} need", g("table"), g("pack"))
+        }
         "no_table" => format!("the dataset has no `{}` table, which pack {} needs", g("table"), g("pack")),
         "no_previous" => format!(
             "pack `{}` compares with the previous period (value-added), but no previous-period dataset was given",
