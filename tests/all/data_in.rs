@@ -120,8 +120,12 @@ fn a_quoted_cell_with_a_line_break_does_not_shift_later_rows() {
 
 #[test]
 fn every_ragged_row_is_listed_with_the_value_problems() {
-    let rows =
-        [format!("{ROW_1},extra"), ROW_2.replace("2400", "lots"), ROW_3.rsplit_once(',').expect("cells").0.to_owned()];
+    let rows = [
+        format!("{ROW_1},extra"),
+        ROW_2.replace("2400", "lots"),
+        ROW_3.rsplit_once(',').expect("cells").0.to_owned(),
+        "S4,第四小学".to_owned(),
+    ];
     let found = csv_problems(format!("{HEADER}\r\n{}\r\n", rows.join("\r\n")).as_bytes());
     assert_eq!(
         places(&found),
@@ -129,7 +133,9 @@ fn every_ragged_row_is_listed_with_the_value_problems() {
             (Some(2), None, "ragged_row"),
             (Some(3), Some("teaching_area_m2"), "not_number"),
             (Some(4), None, "ragged_row"),
-        ]
+            (Some(5), None, "ragged_row"),
+        ],
+        "a ragged row is reported once, not also for the values it lacks"
     );
     assert_eq!(found[0].subject.as_deref(), Some("S1 第一小学"));
     assert!(found[0].message.contains("15 cells but the header has 14"), "{}", found[0]);

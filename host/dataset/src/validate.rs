@@ -422,6 +422,11 @@ fn text_of(cell: &Cell) -> Option<String> {
     }
 }
 
+/// The rows with a problem found while reading them.
+fn flawed_rows(table: &Table) -> BTreeSet<usize> {
+    table.problems.iter().filter_map(|problem| problem.row).collect()
+}
+
 /// Reports a spreadsheet error cell in a column every record needs; true when there was one.
 fn sheet_error(table: &Table, row: &Row, column: &str, errors: &mut Errors) -> bool {
     match table.cell(row, column) {
@@ -448,10 +453,16 @@ fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, 
     }
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let mut subjects = Vec::with_capacity(table.rows.len());
+    let flawed = flawed_rows(table);
     for row in &table.rows {
         let id = table.cell(row, "id").and_then(text_of).unwrap_or_default();
         let name = table.cell(row, "name").and_then(text_of).unwrap_or_default();
         let parent = parent_column.and_then(|column| table.cell(row, column)).and_then(text_of);
+        if flawed.contains(&row.number) {
+            // Already reported (a ragged row, a nested value): its cells are not to be trusted.
+            subjects.push(Subject { id, name, parent });
+            continue;
+        }
         if table.column("id").is_some() && !sheet_error(table, row, "id", errors) {
             if id.is_empty() {
                 errors.add(table, Some(row), Some("id"), None, "empty_id", Args::none());
@@ -509,7 +520,11 @@ fn link_parents(
             let target_table = TableSpec::of(link.level).name;
             let index: HashMap<&str, usize> =
                 targets.iter().enumerate().map(|(i, subject)| (subject.id.as_str(), i)).collect();
+            let flawed = flawed_rows(table);
             for (position, row) in table.rows.iter().enumerate() {
+                if flawed.contains(&row.number) {
+                    continue;
+                }
                 let Some(target) = text_of(&row.cells[column]) else {
                     if sheet_error(table, row, link.column, errors) {
                         continue;
@@ -589,7 +604,8 @@ fn check_stage_students(table: &Table, errors: &mut Errors) {
     else {
         return;
     };
-    for row in &table.rows {
+    let flawed = flawed_rows(table);
+    for row in table.rows.iter().filter(|row| !flawed.contains(&row.number)) {
         let count = |index: usize| match &row.cells[index] {
             Cell::Text(text) => text.parse::<i64>().ok(),
             Cell::Number(number) if number.fract() == 0.0 => Some(*number as i64),
@@ -647,7 +663,7 @@ fn typed_records(
     }
     let id_column = table.column("id");
     let name_column = table.column("name");
-    let flawed: BTreeSet<usize> = table.problems.iter().filter_map(|problem| problem.row).collect();
+    let flawed = flawed_rows(table);
     let mut records = Vec::with_capacity(table.rows.len());
     for (position, row) in table.rows.iter().enumerate() {
         if flawed.contains(&row.number) {
