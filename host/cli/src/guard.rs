@@ -34,12 +34,12 @@ pub fn refuse_overwrite(outputs: &[PathBuf], inputs: &[PathBuf]) -> Result<(), F
         if let Some(input) = inputs.iter().find(|input| same_file(output, input)) {
             let message = match lang() {
                 Lang::En => format!(
-                    "the output `{}` is one of the inputs (`{}`); writing it would destroy the input. Choose another output path; nothing was evaluated",
+                    "the output `{}` is one of the inputs (`{}`); writing it would destroy the input. Choose another output path; nothing was evaluated or written",
                     output.display(),
                     input.display()
                 ),
                 Lang::Zh => format!(
-                    "输出文件 `{}` 就是输入文件（`{}`），写入会毁掉输入数据；请换一个输出路径。未进行任何评估",
+                    "输出文件 `{}` 就是输入文件（`{}`），写入会毁掉输入数据；请换一个输出路径。未进行任何评估，也未写入任何文件",
                     output.display(),
                     input.display()
                 ),
