@@ -93,8 +93,11 @@ fn bad_data_exits_2_names_every_problem_and_leaves_the_old_output_alone() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("the dataset has 2 problems; nothing was evaluated"), "{stderr}");
-    assert!(stderr.contains("schools.csv, row 3, column `county_id`, value `410899`"), "{stderr}");
-    assert!(stderr.contains("schools.csv, row 4, column `sports_area_m2`, value `abc`: not a number"), "{stderr}");
+    assert!(stderr.contains("schools.csv, row 3 (S2 二小), column `county_id` (C3), value `410899`"), "{stderr}");
+    assert!(
+        stderr.contains("schools.csv, row 4 (S3 三小), column `sports_area_m2` (L4), value `abc`: not a number"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_to_string(&out).expect("kept"), "previous results\n");
 }
 

@@ -48,7 +48,10 @@ fn a_non_numeric_value_is_named_with_row_column_and_value() {
     assert_eq!(error.column.as_deref(), Some("sports_area_m2"));
     assert_eq!(error.value.as_deref(), Some("4OOO"));
     let text = error.to_string();
-    assert!(text.ends_with("schools.csv, row 2, column `sports_area_m2`, value `4OOO`: not a number"), "{text}");
+    assert!(
+        text.ends_with("schools.csv, row 2 (S1 第一小学), column `sports_area_m2` (L2), value `4OOO`: not a number"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -150,8 +153,13 @@ fn extra_columns_pass_through_only_to_packs_that_declare_them() {
 fn malformed_files_are_named() {
     let ragged =
         support::dataset_dir(&[("counties.csv", COUNTIES), ("schools.csv", &format!("{HEADER}\n{GOOD_ROW},extra\n"))]);
-    let error = Dataset::load(ragged.path()).expect_err("ragged rows are refused").to_string();
-    assert!(error.contains("schools.csv, row 2") && error.contains("15 cells but the header has 14"), "{error}");
+    let data = Dataset::load(ragged.path()).expect("a ragged row is a problem of that row");
+    let error =
+        dataset::prepare(&data, &[&quality_balance::manifest()]).expect_err("ragged rows are refused").to_string();
+    assert!(
+        error.contains("schools.csv, row 2 (S1 第一小学)") && error.contains("15 cells but the header has 14"),
+        "{error}"
+    );
 
     let gbk = support::dataset_dir(&[("counties.csv", "id,name\n410825,\u{6e29}\n")]);
     std::fs::write(gbk.path().join("counties.csv"), b"id,name,parent_id\n410825,\xce\xc2\xcf\xd8,410800\n")
@@ -187,7 +195,9 @@ fn json_datasets_name_the_table_and_record() {
     assert_eq!(errors.0.len(), 1);
     let text = errors.0[0].to_string();
     assert!(
-        text.ends_with("data.json (schools), record 1, column `qualified_teachers`, value `25.5`: not a whole number"),
+        text.ends_with(
+            "data.json (schools), record 1 (S1 一小), column `qualified_teachers`, value `25.5`: not a whole number"
+        ),
         "{text}"
     );
 }

@@ -4,6 +4,7 @@ mod architecture;
 mod authoring;
 mod cache;
 mod cli;
+mod data_in;
 mod dataset;
 mod explain;
 mod fidelity;

@@ -1,6 +1,22 @@
 //! Exit statuses of `dudao`, and how each kind of failure maps to one.
 
+use std::sync::OnceLock;
+
+use dudao_dataset::Lang;
 use dudao_engine::round::RunError;
+
+/// The language of data problems: `--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the language once, at start-up.
+pub fn set_lang(lang: Option<Lang>) {
+    let _ = LANG.set(lang.unwrap_or_else(Lang::from_env));
+}
+
+/// The language messages are shown in.
+pub fn lang() -> Lang {
+    *LANG.get_or_init(Lang::from_env)
+}
 
 /// How many data problems are printed before the rest are only counted.
 const SHOWN_DATA_ERRORS: usize = 200;
@@ -54,7 +70,8 @@ impl From<RunError> for Failure {
     fn from(error: RunError) -> Failure {
         match error {
             RunError::Sandbox(error) => Failure::unexpected(error),
-            RunError::Data(errors) => Failure::bad_input(anyhow::anyhow!("{}", errors.first(SHOWN_DATA_ERRORS))),
+            RunError::Data(errors) => Failure::bad_input(anyhow::anyhow!(errors.render(SHOWN_DATA_ERRORS, lang()))),
+            RunError::Dataset(error) => Failure::bad_input(anyhow::anyhow!(error.render(lang()))),
             other => Failure::bad_input(other),
         }
     }

@@ -82,6 +82,42 @@ impl RunArgs {
         self.plan.is_some()
     }
 
+    /// The files the run reads: the plan and its previous-period dataset, the packs, and every
+    /// file of the datasets.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files = self.packs.clone();
+        files.extend(crate::guard::dataset_files(&self.data));
+        if let Some(previous) = &self.previous_data {
+            files.extend(crate::guard::dataset_files(previous));
+        }
+        if let Some(plan) = &self.plan {
+            files.push(plan.clone());
+            if let Ok(loaded) = dudao_engine::plan::Plan::load(plan) {
+                let base = plan.parent().unwrap_or(std::path::Path::new("."));
+                if let Some(previous) = &loaded.previous_data {
+                    files.extend(crate::guard::dataset_files(&base.join(previous)));
+                }
+                files.extend(loaded.packs.iter().map(|pack| base.join(&pack.path)));
+            }
+        }
+        files
+    }
+
+    /// Loads and validates without evaluating anything.
+    pub fn check(&self) -> Result<dudao_dataset::Prepared, Failure> {
+        let settings = RunSettings {
+            previous_data: self.previous_data.clone(),
+            threads: self.threads,
+            limits: self.limits.overrides(),
+            progress: None,
+            cache: dudao_engine::cache::ModuleCache::from_env(),
+        };
+        Ok(match &self.plan {
+            Some(plan) => round::check_plan(plan, &self.data, &settings)?,
+            None => round::check_packs(&self.packs, &self.data, &settings)?,
+        })
+    }
+
     /// Loads, validates and evaluates; a plan's round-level results come with it.
     pub fn evaluate(&self, progress: Option<Progress>) -> Result<(Evaluation, Option<Round>), Failure> {
         let settings = RunSettings {

@@ -9,6 +9,7 @@ mod completions;
 mod diff;
 mod exit;
 mod explain;
+mod guard;
 mod inputs;
 mod inspect;
 mod new;
@@ -16,12 +17,14 @@ mod output;
 mod pin;
 mod report;
 mod run;
+mod template;
 mod test;
 mod ui;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
-pub(crate) use exit::{EXIT_CODES, Exit, Failure};
+pub(crate) use exit::{EXIT_CODES, Exit, Failure, lang};
 pub(crate) use inputs::LimitArgs;
 pub(crate) use output::{TextOrJson, emit};
 
@@ -30,6 +33,9 @@ pub(crate) use output::{TextOrJson, emit};
 #[derive(Debug, Parser)]
 #[command(name = "dudao", version, about, after_help = EXIT_CODES, max_term_width = 100)]
 struct Cli {
+    /// Language of data problems: `zh` (中文) or `en` [default: from LC_ALL, LC_MESSAGES or LANG].
+    #[arg(long, global = true, value_name = "zh|en", value_parser = parse_lang)]
+    lang: Option<dudao_dataset::Lang>,
     #[command(subcommand)]
     command: Command,
     /// Print only errors and warnings: no progress bar, no `wrote …` lines.
@@ -38,6 +44,10 @@ struct Cli {
     /// Colour the `error:` and `warning:` prefixes (auto: on a terminal, unless `NO_COLOR` is set).
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ui::ColorChoice::Auto)]
     color: ui::ColorChoice,
+}
+
+fn parse_lang(text: &str) -> Result<dudao_dataset::Lang, String> {
+    dudao_dataset::Lang::parse(text).ok_or_else(|| format!("`{text}` is not a language dudao speaks; use `zh` or `en`"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +61,12 @@ enum Command {
     /// Evaluate a dataset with one or more packs.
     #[command(after_help = EXIT_CODES)]
     Run(run::Args),
+    /// Check a dataset against what the packs or plan require, without evaluating anything.
+    #[command(after_help = EXIT_CODES)]
+    Validate(validate::Args),
+    /// Write an Excel data-entry workbook (填报模板) with exactly the columns the packs require.
+    #[command(after_help = EXIT_CODES)]
+    Template(template::Args),
     /// Build a pack crate into a WebAssembly module and check it.
     #[command(after_help = EXIT_CODES)]
     Build(build::Args),
@@ -82,6 +98,8 @@ fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Inspect(args) => inspect::inspect(args),
         Command::Check(args) => check::check(args),
         Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::validate(args),
+        Command::Template(args) => template::template(args),
         Command::Build(args) => build::build(args),
         Command::Report(args) => report::report(args),
         Command::Pin(args) => pin::pin(args),
@@ -95,6 +113,7 @@ fn dispatch(cli: Cli) -> Result<Exit, Failure> {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    exit::set_lang(cli.lang);
     ui::init(cli.quiet, cli.color);
     match dispatch(cli) {
         Ok(code) => code.into(),

@@ -46,6 +46,10 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
     if !args.inputs.has_plan() && args.date.is_none() {
         return Err(publish_failure(PublishError::NoDate));
     }
+    let outputs: Vec<PathBuf> = publish::FILES.iter().map(|name| args.out_dir.join(name)).collect();
+    let mut inputs = args.inputs.input_files();
+    inputs.extend(args.previous.clone());
+    crate::guard::refuse_overwrite(&outputs, &inputs)?;
     let previous = args.previous.as_deref().map(publish::read_previous).transpose().map_err(publish_failure)?;
     let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
     let options = PublishOptions { date: args.date.clone(), public: args.public, previous };

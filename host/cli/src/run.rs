@@ -38,6 +38,9 @@ pub struct Args {
 
 /// Loads, validates, evaluates and writes the results.
 pub fn run(args: Args) -> Result<Exit, Failure> {
+    if let Some(output) = &args.output {
+        crate::guard::refuse_overwrite(std::slice::from_ref(output), &args.inputs.input_files())?;
+    }
     let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
     if args.verbose {
         for outcome in &evaluation.outcomes {

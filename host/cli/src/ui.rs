@@ -54,9 +54,22 @@ fn prefix(word: &str, color: anstyle::AnsiColor) -> String {
     }
 }
 
-/// An error line on standard error (printed even with `--quiet`).
+/// An error line on standard error (printed even with `--quiet`); `错误：` in Chinese.
 pub fn error(message: impl std::fmt::Display) {
-    eprintln!("{} {message}", prefix("error", anstyle::AnsiColor::Red));
+    if crate::lang() == dudao_dataset::Lang::Zh {
+        eprintln!("{}{message}", prefix_zh("错误", anstyle::AnsiColor::Red));
+    } else {
+        eprintln!("{} {message}", prefix("error", anstyle::AnsiColor::Red));
+    }
+}
+
+fn prefix_zh(word: &str, color: anstyle::AnsiColor) -> String {
+    if settings().color {
+        let style = anstyle::Style::new().bold().fg_color(Some(color.into()));
+        format!("{}{word}{}：", style.render(), style.render_reset())
+    } else {
+        format!("{word}：")
+    }
 }
 
 /// A warning line on standard error (printed even with `--quiet`).

@@ -13,7 +13,10 @@
 
 mod csv_source;
 mod json_source;
+pub mod messages;
 mod scope;
+mod sheet;
+pub mod template;
 mod units;
 pub mod validate;
 mod xlsx_source;
@@ -25,12 +28,15 @@ use std::path::{Path, PathBuf};
 use rules_sdk::wire::Level;
 use sha2::{Digest, Sha256};
 
+pub use messages::Lang;
 pub use scope::Scope;
+pub use sheet::column_name;
 pub use units::{unit, unit_json};
 pub use validate::{
-    DataError, DataErrors, PackData, PrepareOptions, Prepared, PreviousPeriod, ShownDataErrors, Subject, prepare,
-    prepare_with,
+    DataError, DataErrors, PackData, PrepareOptions, Prepared, PreviousPeriod, ShownDataErrors, Subject, enum_labels,
+    prepare, prepare_with,
 };
+pub(crate) use xlsx_source::column_letters;
 
 /// The levels a dataset can hold, top down, with their table names and the columns linking a
 /// record to the levels above it.
@@ -122,8 +128,12 @@ pub enum Cell {
     Text(String),
     /// A JSON number.
     Number(f64),
-    /// A JSON boolean.
+    /// A JSON boolean, or a TRUE/FALSE spreadsheet cell.
     Bool(bool),
+    /// A spreadsheet cell formatted as a date or time, as the date it shows (`2026-08-31`).
+    Date(String),
+    /// A spreadsheet error cell (`#N/A`, `#DIV/0!`), as shown.
+    SheetError(String),
 }
 
 impl fmt::Display for Cell {
@@ -133,6 +143,7 @@ impl fmt::Display for Cell {
             Cell::Text(text) => f.write_str(text),
             Cell::Number(number) => write!(f, "{number}"),
             Cell::Bool(value) => write!(f, "{value}"),
+            Cell::Date(text) | Cell::SheetError(text) => f.write_str(text),
         }
     }
 }
@@ -161,6 +172,10 @@ pub struct Table {
     pub columns: Vec<String>,
     /// The records, in file order.
     pub rows: Vec<Row>,
+    /// Problems found while reading records (a row with the wrong number of cells, a nested
+    /// JSON value, an id that cannot be read exactly); [`prepare`] reports them with the
+    /// others, and does not check the values of those rows further.
+    pub problems: Vec<DataError>,
 }
 
 impl Table {
@@ -206,22 +221,37 @@ pub enum DatasetError {
         /// The path.
         path: PathBuf,
     },
-    /// A file could not be parsed at all.
-    #[error("{source_name}{}: {message}", location.map(|(row, column)| format!(", row {row}{}", column.map(|c| format!(", column {c}")).unwrap_or_default())).unwrap_or_default())]
-    Syntax {
-        /// The file.
-        source_name: String,
-        /// Row and column of the problem, when known.
-        location: Option<(usize, Option<usize>)>,
-        /// What is wrong.
-        message: String,
-    },
+    /// Files that cannot be read as tables: every problem of every file, each with its code.
+    #[error(transparent)]
+    Problems(DataErrors),
     /// The dataset holds no counties.
-    #[error("dataset `{}` has no `counties` table (expected `counties.csv` in the folder, or a `counties` array in the JSON file)", path.display())]
+    #[error("{}", no_counties(path, found).render(Lang::En))]
     NoCounties {
         /// The path.
         path: PathBuf,
+        /// What the folder or workbook holds instead (file or sheet names).
+        found: Vec<String>,
     },
+}
+
+fn no_counties(path: &Path, found: &[String]) -> DataError {
+    let found = if found.is_empty() { "nothing".to_owned() } else { found.join(", ") };
+    DataError::new("no_counties", messages::Args::none().with("found", found), path.display().to_string())
+}
+
+impl DatasetError {
+    /// The message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (DatasetError::Io { path, source }, Lang::Zh) => format!("无法读取数据集 `{}`：{source}", path.display()),
+            (DatasetError::UnknownFormat { path }, Lang::Zh) => {
+                format!("数据集 `{}` 既不是 CSV 文件夹，也不是 `.json` 文件或 `.xlsx` 工作簿", path.display())
+            }
+            (DatasetError::Problems(errors), Lang::Zh) => errors.render(usize::MAX, Lang::Zh),
+            (DatasetError::NoCounties { path, found }, Lang::Zh) => no_counties(path, found).render(Lang::Zh),
+        }
+    }
 }
 
 impl Dataset {
@@ -248,7 +278,14 @@ impl Dataset {
             return Err(DatasetError::UnknownFormat { path: path.to_owned() });
         };
         if !tables.contains_key(&Level::County) {
-            return Err(DatasetError::NoCounties { path: path.to_owned() });
+            let found = match format {
+                DatasetFormat::CsvFolder => csv_source::listing(path),
+                DatasetFormat::Xlsx => {
+                    std::fs::read(path).map(|bytes| xlsx_source::sheet_names(&bytes)).unwrap_or_default()
+                }
+                DatasetFormat::Json => tables.values().map(|table| table.source.clone()).collect(),
+            };
+            return Err(DatasetError::NoCounties { path: path.to_owned(), found });
         }
         Ok(Dataset { path: path.to_owned(), format, sha256, tables })
     }
@@ -261,6 +298,16 @@ impl Dataset {
     /// The tables, from the top level down.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.tables.values()
+    }
+}
+
+/// The files a dataset path is read from: the JSON or XLSX file, or the table files of a
+/// folder (`counties.csv`, …) that exist.
+pub fn input_files(path: &Path) -> Vec<PathBuf> {
+    if path.is_dir() {
+        TABLES.iter().map(|spec| path.join(format!("{}.csv", spec.name))).filter(|file| file.exists()).collect()
+    } else {
+        vec![path.to_owned()]
     }
 }
 

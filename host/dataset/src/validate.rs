@@ -12,13 +12,16 @@ use serde_json::Value;
 
 use super::{Cell, Dataset, Row, Table, TableSpec};
 use crate::Scope;
+use crate::messages::{self, Args, Lang, Place};
 
-/// One problem in a dataset's values.
+/// One problem in a dataset: its place (file, row, column, value) and what is wrong, as a
+/// stable machine code with the values its message is built from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DataError {
     /// The file (and table) it is in.
     pub source: String,
-    /// The row (CSV, counting the header as row 1) or record (JSON, from 1).
+    /// The row (CSV and XLSX, counting the header as row 1, as Excel numbers rows) or record
+    /// (JSON, from 1).
     pub row: Option<usize>,
     /// `row` or `record`.
     pub row_label: &'static str,
@@ -26,23 +29,54 @@ pub struct DataError {
     pub column: Option<String>,
     /// The offending value, as written.
     pub value: Option<String>,
-    /// What is wrong, in words.
+    /// What is wrong, in English words (see [`DataError::render`] for other languages).
     pub message: String,
+    /// The stable machine code of the problem (`not_number`, `missing_column`, …).
+    pub code: &'static str,
+    /// The values the message is built from.
+    pub args: Args,
+    /// The record's id and name (`S1 第一小学`), when the problem is in a record that has them.
+    pub subject: Option<String>,
+    /// The spreadsheet cell (`L7`), in CSV and XLSX tables.
+    pub cell: Option<String>,
+}
+
+impl DataError {
+    /// A problem in `source` with no row or column yet.
+    pub fn new(code: &'static str, args: Args, source: impl Into<String>) -> DataError {
+        DataError {
+            source: source.into(),
+            row: None,
+            row_label: "row",
+            column: None,
+            value: None,
+            message: messages::render(code, &args, Lang::En),
+            code,
+            args,
+            subject: None,
+            cell: None,
+        }
+    }
+
+    /// The problem with its place and message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let place = Place {
+            source: &self.source,
+            row: self.row,
+            row_label: self.row_label,
+            subject: self.subject.as_deref(),
+            column: self.column.as_deref(),
+            cell: self.cell.as_deref(),
+            value: self.value.as_deref(),
+        };
+        let separator = if lang == Lang::Zh { "：" } else { ": " };
+        format!("{}{separator}{}", place.render(lang), messages::render(self.code, &self.args, lang))
+    }
 }
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.source)?;
-        if let Some(row) = self.row {
-            write!(f, ", {} {row}", self.row_label)?;
-        }
-        if let Some(column) = &self.column {
-            write!(f, ", column `{column}`")?;
-        }
-        if let Some(value) = &self.value {
-            write!(f, ", value `{value}`")?;
-        }
-        write!(f, ": {}", self.message)
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -55,6 +89,28 @@ impl DataErrors {
     pub fn first(&self, shown: usize) -> ShownDataErrors<'_> {
         ShownDataErrors { errors: self, shown }
     }
+
+    /// The report in `lang`, with at most `shown` problems listed and the rest counted.
+    pub fn render(&self, shown: usize, lang: Lang) -> String {
+        let count = self.0.len();
+        let mut out = match lang {
+            Lang::En => {
+                format!("the dataset has {count} problem{}; nothing was evaluated:", if count == 1 { "" } else { "s" })
+            }
+            Lang::Zh => format!("数据集有 {count} 个问题，未进行任何评估："),
+        };
+        for error in self.0.iter().take(shown) {
+            out.push_str("\n  ");
+            out.push_str(&error.render(lang));
+        }
+        if count > shown {
+            out.push_str(&match lang {
+                Lang::En => format!("\n  … and {} more", count - shown),
+                Lang::Zh => format!("\n  ……另有 {} 个问题", count - shown),
+            });
+        }
+        out
+    }
 }
 
 /// [`DataErrors`] with a bounded number of problems listed ([`DataErrors::first`]).
@@ -66,15 +122,7 @@ pub struct ShownDataErrors<'a> {
 
 impl fmt::Display for ShownDataErrors<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.errors.0.len();
-        write!(f, "the dataset has {count} problem{}; nothing was evaluated:", if count == 1 { "" } else { "s" })?;
-        for error in self.errors.0.iter().take(self.shown) {
-            write!(f, "\n  {error}")?;
-        }
-        if count > self.shown {
-            write!(f, "\n  … and {} more", count - self.shown)?;
-        }
-        Ok(())
+        f.write_str(&self.errors.render(self.shown, Lang::En))
     }
 }
 
@@ -147,15 +195,47 @@ impl Prepared {
 struct Errors(BTreeSet<DataError>);
 
 impl Errors {
-    fn add(&mut self, table: &Table, row: Option<&Row>, column: Option<&str>, value: Option<&Cell>, message: String) {
-        self.0.insert(DataError {
-            source: table.source.clone(),
-            row: row.map(|row| row.number),
-            row_label: table.row_label,
-            column: column.map(str::to_owned),
-            value: value.map(ToString::to_string),
-            message,
-        });
+    fn add(
+        &mut self,
+        table: &Table,
+        row: Option<&Row>,
+        column: Option<&str>,
+        value: Option<&Cell>,
+        code: &'static str,
+        args: Args,
+    ) {
+        let mut error = DataError::new(code, args, table.source.clone());
+        error.row = row.map(|row| row.number);
+        error.row_label = table.row_label;
+        error.column = column.map(str::to_owned);
+        error.value = value.map(ToString::to_string);
+        if let Some(row) = row {
+            error.subject = subject_of(table, row);
+            if table.row_label == "row"
+                && let Some(index) = column.and_then(|column| table.column(column))
+            {
+                error.cell = Some(format!("{}{}", crate::column_letters(index), row.number));
+            }
+        }
+        self.0.insert(error);
+    }
+
+    fn dataset(&mut self, dataset: &Dataset, code: &'static str, args: Args) {
+        self.0.insert(DataError::new(code, args, dataset.path.display().to_string()));
+    }
+}
+
+/// `id name` of a record, as far as it has them.
+fn subject_of(table: &Table, row: &Row) -> Option<String> {
+    let part = |name: &str| match table.cell(row, name) {
+        Some(Cell::Text(text)) => Some(text.clone()),
+        Some(Cell::Number(number)) => Some(number.to_string()),
+        _ => None,
+    };
+    match (part("id"), part("name")) {
+        (Some(id), Some(name)) => Some(format!("{id} {name}")),
+        (Some(one), None) | (None, Some(one)) => Some(one),
+        (None, None) => None,
     }
 }
 
@@ -200,21 +280,23 @@ pub fn prepare_with(
     let mut seen_ids: HashMap<String, (Level, String)> = HashMap::new();
 
     for table in dataset.tables() {
+        errors.0.extend(table.problems.iter().cloned());
         subjects.insert(table.level, core_subjects(table, &mut errors, &mut seen_ids));
     }
+    // Each needed table that is missing or empty is one problem, naming every pack that needs it.
+    let mut needed: BTreeMap<Level, Vec<String>> = BTreeMap::new();
     for manifest in manifests {
         for level in visible_levels(manifest) {
-            if dataset.table(level).is_none() {
-                let spec = TableSpec::of(level).name;
-                errors.0.insert(DataError {
-                    source: dataset.path.display().to_string(),
-                    row: None,
-                    row_label: "row",
-                    column: None,
-                    value: None,
-                    message: format!("the dataset has no `{spec}` table, which pack `{}` needs", manifest.id),
-                });
-            }
+            needed.entry(level).or_default().push(format!("`{}`", manifest.id));
+        }
+    }
+    for (level, packs) in needed {
+        let spec = TableSpec::of(level).name;
+        let args = Args::none().with("table", spec).with("pack", packs.join(", "));
+        match dataset.table(level) {
+            None => errors.dataset(dataset, "no_table", args),
+            Some(table) if table.rows.is_empty() => errors.add(table, None, None, None, "empty_table", args),
+            Some(_) => {}
         }
     }
     let members = link_parents(dataset, &subjects, &mut errors);
@@ -229,19 +311,16 @@ pub fn prepare_with(
             Scope::County(county) => match in_county(county, &subjects, &members) {
                 Some(rows) => Some(rows),
                 None => {
-                    errors.0.insert(DataError {
-                        source: dataset
+                    let mut error = DataError::new(
+                        "unknown_scope_county",
+                        Args::none().with("pack", &manifest.id),
+                        dataset
                             .table(Level::County)
                             .map_or_else(|| dataset.path.display().to_string(), |t| t.source.clone()),
-                        row: None,
-                        row_label: "row",
-                        column: Some("id".to_owned()),
-                        value: Some(county.clone()),
-                        message: format!(
-                            "pack `{}` is local to this county, but the dataset has no such county",
-                            manifest.id
-                        ),
-                    });
+                    );
+                    error.column = Some("id".to_owned());
+                    error.value = Some(county.clone());
+                    errors.0.insert(error);
                     continue;
                 }
             },
@@ -268,17 +347,7 @@ pub fn prepare_with(
         None => {
             for (manifest, wants) in manifests.iter().zip(&wants_previous) {
                 if *wants {
-                    errors.0.insert(DataError {
-                        source: dataset.path.display().to_string(),
-                        row: None,
-                        row_label: "row",
-                        column: None,
-                        value: None,
-                        message: format!(
-                            "pack `{}` compares with the previous period (value-added), but no previous-period dataset was given",
-                            manifest.id
-                        ),
-                    });
+                    errors.dataset(dataset, "no_previous", Args::none().with("pack", &manifest.id));
                 }
             }
             None
@@ -314,6 +383,7 @@ fn previous_period(dataset: &Dataset, manifests: &[&Manifest], wants: &[bool], e
     let mut seen = HashMap::new();
     let mut index = BTreeMap::new();
     for table in dataset.tables() {
+        errors.0.extend(table.problems.iter().cloned());
         let subjects = core_subjects(table, errors, &mut seen);
         index.insert(table.level, subjects.into_iter().enumerate().map(|(i, subject)| (subject.id, i)).collect());
     }
@@ -347,8 +417,24 @@ pub fn visible_levels(manifest: &Manifest) -> BTreeSet<Level> {
 
 fn text_of(cell: &Cell) -> Option<String> {
     match cell {
-        Cell::Empty => None,
+        Cell::Empty | Cell::SheetError(_) => None,
         other => Some(other.to_string()),
+    }
+}
+
+/// The rows with a problem found while reading them.
+fn flawed_rows(table: &Table) -> BTreeSet<usize> {
+    table.problems.iter().filter_map(|problem| problem.row).collect()
+}
+
+/// Reports a spreadsheet error cell in a column every record needs; true when there was one.
+fn sheet_error(table: &Table, row: &Row, column: &str, errors: &mut Errors) -> bool {
+    match table.cell(row, column) {
+        Some(cell @ Cell::SheetError(error)) => {
+            errors.add(table, Some(row), Some(column), Some(cell), "sheet_error", Args::none().with("error", error));
+            true
+        }
+        _ => false,
     }
 }
 
@@ -358,35 +444,38 @@ fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, 
     let parent_column = spec.parent_column();
     let mut required = vec!["id", "name"];
     required.extend(spec.links.iter().filter(|link| link.required).map(|link| link.column));
+    // An empty JSON array has no columns to check; it is reported as an empty table.
+    let has_columns = !(table.columns.is_empty() && table.rows.is_empty());
     for column in &required {
-        if table.column(column).is_none() {
-            errors.add(table, None, Some(column), None, "the column is missing".to_owned());
+        if has_columns && table.column(column).is_none() {
+            errors.add(table, None, Some(column), None, "missing_column", Args::none());
         }
     }
     let mut first_row: HashMap<String, usize> = HashMap::new();
     let mut subjects = Vec::with_capacity(table.rows.len());
+    let flawed = flawed_rows(table);
     for row in &table.rows {
         let id = table.cell(row, "id").and_then(text_of).unwrap_or_default();
         let name = table.cell(row, "name").and_then(text_of).unwrap_or_default();
         let parent = parent_column.and_then(|column| table.cell(row, column)).and_then(text_of);
-        if table.column("id").is_some() {
+        if flawed.contains(&row.number) {
+            // Already reported (a ragged row, a nested value): its cells are not to be trusted.
+            subjects.push(Subject { id, name, parent });
+            continue;
+        }
+        if table.column("id").is_some() && !sheet_error(table, row, "id", errors) {
             if id.is_empty() {
-                errors.add(table, Some(row), Some("id"), None, "the id is empty".to_owned());
+                errors.add(table, Some(row), Some("id"), None, "empty_id", Args::none());
             } else if id.contains(':') || id.contains(char::is_whitespace) {
-                errors.add(
-                    table,
-                    Some(row),
-                    Some("id"),
-                    table.cell(row, "id"),
-                    "an id may not contain `:` or spaces".to_owned(),
-                );
+                errors.add(table, Some(row), Some("id"), table.cell(row, "id"), "bad_id", Args::none());
             } else if let Some(first) = first_row.get(&id) {
                 errors.add(
                     table,
                     Some(row),
                     Some("id"),
                     table.cell(row, "id"),
-                    format!("the id is used twice (first on {} {first})", table.row_label),
+                    "duplicate_id",
+                    Args::none().with("label", table.row_label).with("first", first),
                 );
             } else if let Some((level, source)) = seen.get(&id) {
                 errors.add(
@@ -394,14 +483,15 @@ fn core_subjects(table: &Table, errors: &mut Errors, seen: &mut HashMap<String, 
                     Some(row),
                     Some("id"),
                     table.cell(row, "id"),
-                    format!("the id is already used by a {level} in {source}"),
+                    "id_taken",
+                    Args::none().with("level", level).with("source", source),
                 );
             } else {
                 first_row.insert(id.clone(), row.number);
             }
         }
-        if table.column("name").is_some() && name.is_empty() {
-            errors.add(table, Some(row), Some("name"), None, "the name is empty".to_owned());
+        if table.column("name").is_some() && !sheet_error(table, row, "name", errors) && name.is_empty() {
+            errors.add(table, Some(row), Some("name"), None, "empty_name", Args::none());
         }
         subjects.push(Subject { id, name, parent });
     }
@@ -430,15 +520,23 @@ fn link_parents(
             let target_table = TableSpec::of(link.level).name;
             let index: HashMap<&str, usize> =
                 targets.iter().enumerate().map(|(i, subject)| (subject.id.as_str(), i)).collect();
+            let flawed = flawed_rows(table);
             for (position, row) in table.rows.iter().enumerate() {
+                if flawed.contains(&row.number) {
+                    continue;
+                }
                 let Some(target) = text_of(&row.cells[column]) else {
+                    if sheet_error(table, row, link.column, errors) {
+                        continue;
+                    }
                     if link.required {
                         errors.add(
                             table,
                             Some(row),
                             Some(link.column),
                             None,
-                            format!("the {} id is empty", link.level),
+                            "empty_link",
+                            Args::none().with("level", link.level),
                         );
                     }
                     continue;
@@ -449,7 +547,8 @@ fn link_parents(
                         Some(row),
                         Some(link.column),
                         Some(&row.cells[column]),
-                        format!("no {} with this id in the `{target_table}` table", link.level),
+                        "unknown_link",
+                        Args::none().with("level", link.level).with("table", target_table),
                     );
                     continue;
                 };
@@ -464,12 +563,12 @@ fn link_parents(
                                 Some(row),
                                 Some(link.column),
                                 Some(&row.cells[column]),
-                                format!(
-                                    "this {} belongs to {level} `{}`, but the record's other columns put it in {level} `{}`",
-                                    link.level,
-                                    name(index),
-                                    name(existing)
-                                ),
+                                "link_conflict",
+                                Args::none()
+                                    .with("link", link.level)
+                                    .with("level", level)
+                                    .with("first", name(index))
+                                    .with("second", name(existing)),
                             );
                         }
                         _ => {
@@ -505,7 +604,8 @@ fn check_stage_students(table: &Table, errors: &mut Errors) {
     else {
         return;
     };
-    for row in &table.rows {
+    let flawed = flawed_rows(table);
+    for row in table.rows.iter().filter(|row| !flawed.contains(&row.number)) {
         let count = |index: usize| match &row.cells[index] {
             Cell::Text(text) => text.parse::<i64>().ok(),
             Cell::Number(number) if number.fract() == 0.0 => Some(*number as i64),
@@ -513,20 +613,22 @@ fn check_stage_students(table: &Table, errors: &mut Errors) {
         };
         let (Some(p), Some(j)) = (count(primary), count(junior)) else { continue };
         let Cell::Text(stage_value) = &row.cells[stage] else { continue };
-        let rule = match stage_value.as_str() {
-            "primary" if !(p > 0 && j == 0) => "a `primary` school needs primary_students > 0 and junior_students = 0",
-            "junior" if !(j > 0 && p == 0) => "a `junior` school needs junior_students > 0 and primary_students = 0",
-            "nine_year" if !(p > 0 && j > 0) => {
-                "a `nine_year` school needs primary_students > 0 and junior_students > 0"
-            }
-            _ => continue,
+        let Some(stage_code) = stage_code(stage_value) else { continue };
+        let fits = match stage_code {
+            "primary" => p > 0 && j == 0,
+            "junior" => j > 0 && p == 0,
+            _ => p > 0 && j > 0,
         };
+        if fits {
+            continue;
+        }
         errors.add(
             table,
             Some(row),
             Some("stage"),
             Some(&row.cells[stage]),
-            format!("the stage does not fit the student counts (primary_students {p}, junior_students {j}): {rule}"),
+            "stage_mismatch",
+            Args::none().with("primary", p).with("junior", j).with("stage", stage_code),
         );
     }
 }
@@ -545,13 +647,15 @@ fn typed_records(
     for field in fields {
         match table.column(&field.name) {
             Some(index) => columns.push(Some(index)),
+            None if table.columns.is_empty() && table.rows.is_empty() => columns.push(None),
             None => {
                 errors.add(
                     table,
                     None,
                     Some(&field.name),
                     None,
-                    format!("the column is missing; pack `{}` requires it ({})", manifest.id, field.description),
+                    "missing_field_column",
+                    Args::none().with("pack", &manifest.id).with("description", &field.description),
                 );
                 columns.push(None);
             }
@@ -559,8 +663,13 @@ fn typed_records(
     }
     let id_column = table.column("id");
     let name_column = table.column("name");
+    let flawed = flawed_rows(table);
     let mut records = Vec::with_capacity(table.rows.len());
     for (position, row) in table.rows.iter().enumerate() {
+        if flawed.contains(&row.number) {
+            records.push(Record::new());
+            continue;
+        }
         let mut record = Record::new();
         let text = |index: Option<usize>| index.and_then(|i| text_of(&row.cells[i])).unwrap_or_default();
         record.insert("id".to_owned(), Value::String(text(id_column)));
@@ -576,9 +685,14 @@ fn typed_records(
                 Ok(value) => {
                     record.insert(field.name.clone(), value);
                 }
-                Err(message) => {
-                    errors.add(table, Some(row), Some(&field.name), Some(cell).filter(|c| **c != Cell::Empty), message)
-                }
+                Err((code, args)) => errors.add(
+                    table,
+                    Some(row),
+                    Some(&field.name),
+                    Some(cell).filter(|c| **c != Cell::Empty),
+                    code,
+                    args,
+                ),
             }
         }
         records.push(record);
@@ -586,38 +700,80 @@ fn typed_records(
     records
 }
 
+type Problem = (&'static str, Args);
+
+fn problem(code: &'static str) -> Problem {
+    (code, Args::none())
+}
+
+/// The code of a school stage written as its code or its Chinese name.
+fn stage_code(text: &str) -> Option<&'static str> {
+    match text {
+        "primary" | "小学" => Some("primary"),
+        "junior" | "初中" => Some("junior"),
+        "nine_year" | "九年一贯制" => Some("nine_year"),
+        _ => None,
+    }
+}
+
+/// The Chinese names of an enumeration's values, from its description, which names them in
+/// order after a colon: `学段：小学/初中/九年一贯制` for `primary`, `junior`, `nine_year`
+/// (a trailing parenthesis is a remark). `None` when the description does not name them all.
+pub fn enum_labels(field: &FieldSpec) -> Option<Vec<String>> {
+    let (_, list) = field.description.split_once('：').or_else(|| field.description.split_once(':'))?;
+    let list = list.split(['（', '(']).next().unwrap_or(list);
+    let labels: Vec<String> = list.split('/').map(|label| label.trim().to_owned()).collect();
+    (labels.len() == field.values.len() && labels.iter().all(|label| !label.is_empty())).then_some(labels)
+}
+
 /// Converts one cell to the JSON value of a field's type.
-fn convert(cell: &Cell, field: &FieldSpec) -> Result<Value, String> {
+fn convert(cell: &Cell, field: &FieldSpec) -> Result<Value, Problem> {
     if *cell == Cell::Empty {
-        return if field.optional {
-            Ok(Value::Null)
-        } else {
-            Err("the value is empty; a value is required".to_owned())
-        };
+        return if field.optional { Ok(Value::Null) } else { Err(problem("empty_value")) };
+    }
+    if let Cell::SheetError(error) = cell {
+        return Err(("sheet_error", Args::none().with("error", error)));
+    }
+    let numeric = matches!(field.kind, FieldType::Integer | FieldType::Number);
+    match cell {
+        Cell::Date(_) if numeric => return Err(problem("date_not_number")),
+        Cell::Bool(_) if numeric => return Err(problem("bool_not_number")),
+        _ => {}
     }
     let value = match field.kind {
         FieldType::Text => Value::String(cell.to_string()),
         FieldType::Enum => {
             let text = cell.to_string();
-            if !field.values.contains(&text) {
-                let allowed: Vec<String> = field.values.iter().map(|value| format!("`{value}`")).collect();
-                return Err(format!("not one of {}", allowed.join(", ")));
-            }
-            Value::String(text)
+            let code = if field.values.contains(&text) {
+                Some(text)
+            } else {
+                enum_labels(field)
+                    .and_then(|labels| labels.iter().position(|label| *label == text))
+                    .map(|index| field.values[index].clone())
+            };
+            let Some(code) = code else {
+                let mut allowed: String =
+                    field.values.iter().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ");
+                if let Some(labels) = enum_labels(field) {
+                    allowed.push_str(&format!(" ({})", labels.join(", ")));
+                }
+                return Err(("not_enum", Args::none().with("allowed", allowed)));
+            };
+            Value::String(code)
         }
         FieldType::Boolean => match cell {
             Cell::Bool(value) => Value::Bool(*value),
             other => match other.to_string().to_lowercase().as_str() {
                 "true" | "1" | "yes" | "y" | "是" => Value::Bool(true),
                 "false" | "0" | "no" | "n" | "否" => Value::Bool(false),
-                _ => return Err("not a yes/no value (true/false, 1/0, 是/否)".to_owned()),
+                _ => return Err(problem("not_boolean")),
             },
         },
         FieldType::Integer => {
             let number = match cell {
                 Cell::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => *number as i64,
-                Cell::Text(text) => text.parse::<i64>().map_err(|_| "not a whole number".to_owned())?,
-                _ => return Err("not a whole number".to_owned()),
+                Cell::Text(text) => text.parse::<i64>().map_err(|_| problem("not_integer"))?,
+                _ => return Err(problem("not_integer")),
             };
             check_min(number as f64, field)?;
             Value::from(number)
@@ -625,11 +781,11 @@ fn convert(cell: &Cell, field: &FieldSpec) -> Result<Value, String> {
         FieldType::Number => {
             let number = match cell {
                 Cell::Number(number) => *number,
-                Cell::Text(text) => text.parse::<f64>().map_err(|_| "not a number".to_owned())?,
-                _ => return Err("not a number".to_owned()),
+                Cell::Text(text) => text.parse::<f64>().map_err(|_| problem("not_number"))?,
+                _ => return Err(problem("not_number")),
             };
             if !number.is_finite() {
-                return Err("not a finite number".to_owned());
+                return Err(problem("not_finite"));
             }
             check_min(number, field)?;
             Value::from(number + 0.0)
@@ -638,12 +794,10 @@ fn convert(cell: &Cell, field: &FieldSpec) -> Result<Value, String> {
     Ok(value)
 }
 
-fn check_min(number: f64, field: &FieldSpec) -> Result<(), String> {
+fn check_min(number: f64, field: &FieldSpec) -> Result<(), Problem> {
     match field.min {
-        Some(min) if number < min && min == 0.0 => {
-            Err("negative, but it counts or measures something (must be ≥ 0)".to_owned())
-        }
-        Some(min) if number < min => Err(format!("below the smallest allowed value {min}")),
+        Some(min) if number < min && min == 0.0 => Err(problem("negative")),
+        Some(min) if number < min => Err(("below_min", Args::none().with("min", min))),
         _ => Ok(()),
     }
 }

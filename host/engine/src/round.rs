@@ -12,7 +12,7 @@ use crate::pack::{LoadedPack, PackError};
 use crate::plan::{self, Plan, PlanError, PlanPack, SampleGroup, ScopeKind};
 use crate::sandbox::{LimitOverrides, Limits, Sandbox, SandboxError};
 use crate::score::{VetoHit, capped_grade};
-use dudao_dataset::{DataErrors, Dataset, DatasetError, PrepareOptions};
+use dudao_dataset::{DataErrors, Dataset, DatasetError, PrepareOptions, Prepared};
 
 /// Why an evaluation could not start. Nothing was evaluated.
 #[derive(Debug, thiserror::Error)]
@@ -97,15 +97,38 @@ pub struct RunSettings {
 ///
 /// A [`RunError`] when a pack, the dataset or its values cannot be used.
 pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Result<Evaluation, RunError> {
-    let sandbox = Sandbox::new(settings.limits.apply(Limits::default()))?.with_cache(settings.cache.clone());
-    let mut loaded = Vec::with_capacity(packs.len());
-    for path in packs {
-        let pack = LoadedPack::load(&sandbox, path)?;
-        if loaded.iter().any(|other: &LoadedPack| other.manifest.id == pack.manifest.id) {
-            return Err(RunError::DuplicatePack(pack.manifest.id));
-        }
-        loaded.push(pack);
-    }
+    let (sandbox, loaded, data, prepared) = prepare_packs(packs, data, settings)?;
+    let options =
+        RunOptions { threads: settings.threads, progress: settings.progress.clone(), ..RunOptions::default() };
+    Ok(evaluate::evaluate(&sandbox, &loaded, &data, prepared, options))
+}
+
+/// Loads pack files and a dataset and validates the dataset for the packs, without
+/// evaluating anything (`dudao validate`).
+///
+/// # Errors
+///
+/// A [`RunError`] when a pack, the dataset or its values cannot be used.
+pub fn check_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Result<Prepared, RunError> {
+    Ok(prepare_packs(packs, data, settings)?.3)
+}
+
+/// Loads a plan's packs and a dataset and validates the dataset for the plan, without
+/// evaluating anything (`dudao validate`).
+///
+/// # Errors
+///
+/// A [`RunError`] when the plan, a pack, the dataset or its values cannot be used.
+pub fn check_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result<Prepared, RunError> {
+    Ok(prepare_plan(plan_path, data, settings)?.4)
+}
+
+fn prepare_packs(
+    packs: &[PathBuf],
+    data: &Path,
+    settings: &RunSettings,
+) -> Result<(Sandbox, Vec<LoadedPack>, Dataset, Prepared), RunError> {
+    let (sandbox, loaded) = load_packs(packs, settings)?;
     let data = Dataset::load(data)?;
     let previous = settings.previous_data.as_deref().map(Dataset::load).transpose()?;
     let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
@@ -114,9 +137,7 @@ pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Resu
         &manifests,
         &PrepareOptions { previous: previous.as_ref(), ..PrepareOptions::default() },
     )?;
-    let options =
-        RunOptions { threads: settings.threads, progress: settings.progress.clone(), ..RunOptions::default() };
-    Ok(evaluate::evaluate(&sandbox, &loaded, &data, prepared, options))
+    Ok((sandbox, loaded, data, prepared))
 }
 
 /// Evaluates a round described by a plan file. Pins and layering rules are checked before
@@ -126,6 +147,28 @@ pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Resu
 ///
 /// A [`RunError`] when the plan, a pack, the dataset or its values cannot be used.
 pub fn run_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result<(Evaluation, Round), RunError> {
+    let (plan, sandbox, loaded, data, prepared) = prepare_plan(plan_path, data, settings)?;
+    let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
+    let sample = plan.sampling.as_ref().map(|sampling| plan::sample(sampling, &prepared)).unwrap_or_default();
+    let options = RunOptions {
+        threads: settings.threads,
+        progress: settings.progress.clone(),
+        selection: plan.selection(),
+        grades: manifests.iter().enumerate().map(|(index, manifest)| plan.grade_bands(index, manifest)).collect(),
+    };
+    let evaluation = evaluate::evaluate(&sandbox, &loaded, &data, prepared, options);
+    let overall = overall(&plan, &evaluation);
+    Ok((evaluation, Round { plan, path: plan_path.to_owned(), sample, overall }))
+}
+
+type PreparedPlan = (Plan, Sandbox, Vec<LoadedPack>, Dataset, Prepared);
+
+/// Loads a plan and its pinned packs (checking pins and layering), without any data.
+///
+/// # Errors
+///
+/// A [`RunError`] when the plan or a pack cannot be used.
+pub fn load_plan(plan_path: &Path, settings: &RunSettings) -> Result<(Plan, Sandbox, Vec<LoadedPack>), RunError> {
     let plan = Plan::load(plan_path)?;
     let files = plan::read_pinned(&plan, plan_path)?;
     let sandbox = Sandbox::new(settings.limits.apply(plan.limits()))?.with_cache(settings.cache.clone());
@@ -135,6 +178,30 @@ pub fn run_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
     }
     let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
     plan::check_layering(&plan, &manifests)?;
+    Ok((plan, sandbox, loaded))
+}
+
+/// Loads pack files (each pack id once), without any data.
+///
+/// # Errors
+///
+/// A [`RunError`] when a pack cannot be used or two have the same id.
+pub fn load_packs(packs: &[PathBuf], settings: &RunSettings) -> Result<(Sandbox, Vec<LoadedPack>), RunError> {
+    let sandbox = Sandbox::new(settings.limits.apply(Limits::default()))?.with_cache(settings.cache.clone());
+    let mut loaded = Vec::with_capacity(packs.len());
+    for path in packs {
+        let pack = LoadedPack::load(&sandbox, path)?;
+        if loaded.iter().any(|other: &LoadedPack| other.manifest.id == pack.manifest.id) {
+            return Err(RunError::DuplicatePack(pack.manifest.id));
+        }
+        loaded.push(pack);
+    }
+    Ok((sandbox, loaded))
+}
+
+fn prepare_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result<PreparedPlan, RunError> {
+    let (plan, sandbox, loaded) = load_plan(plan_path, settings)?;
+    let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
 
     let data = Dataset::load(data)?;
     let base = plan_path.parent().unwrap_or(Path::new("."));
@@ -151,16 +218,7 @@ pub fn run_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
             .collect(),
     };
     let prepared = dudao_dataset::prepare_with(&data, &manifests, &options)?;
-    let sample = plan.sampling.as_ref().map(|sampling| plan::sample(sampling, &prepared)).unwrap_or_default();
-    let options = RunOptions {
-        threads: settings.threads,
-        progress: settings.progress.clone(),
-        selection: plan.selection(),
-        grades: manifests.iter().enumerate().map(|(index, manifest)| plan.grade_bands(index, manifest)).collect(),
-    };
-    let evaluation = evaluate::evaluate(&sandbox, &loaded, &data, prepared, options);
-    let overall = overall(&plan, &evaluation);
-    Ok((evaluation, Round { plan, path: plan_path.to_owned(), sample, overall }))
+    Ok((plan, sandbox, loaded, data, prepared))
 }
 
 /// Combines each subject's pack totals into its overall result.
