@@ -28,6 +28,12 @@ pub struct Args {
     /// Write only this county's documents (its report and supervision orders), by its code.
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
+    /// Also print every HTML document to PDF (A4) with a headless Chromium.
+    #[arg(long)]
+    pdf: bool,
+    /// The Chromium to print PDFs with (default: /usr/bin/chromium or `chromium` on PATH).
+    #[arg(long, value_name = "PATH", requires = "pdf")]
+    chromium: Option<PathBuf>,
     /// The round's date (YYYY-MM-DD); required unless the plan sets `date`.
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
@@ -35,7 +41,7 @@ pub struct Args {
 
 fn publish_failure(error: PublishError) -> Failure {
     match error {
-        PublishError::Write { .. } | PublishError::Workbook(_) => Failure::unexpected(error),
+        PublishError::Write { .. } | PublishError::Workbook(_) | PublishError::Document(_) => Failure::unexpected(error),
         other => Failure::bad_input(other),
     }
 }
@@ -54,6 +60,11 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
         Some(path) => Some((path.clone(), publish::read_previous(path).map_err(publish_failure)?)),
         None => None,
     };
+    let chromium = if args.pdf {
+        Some(crate::pdf::find_chromium(args.chromium.as_deref()).map_err(Failure::bad_input)?)
+    } else {
+        None
+    };
     let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
     let options = PublishOptions { date: args.date.clone(), public: args.public, previous };
     let report = publish::build(&evaluation, round.as_ref(), &options).map_err(publish_failure)?;
@@ -69,6 +80,13 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
         publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref(), scope).map_err(publish_failure)?;
     for path in &written {
         eprintln!("wrote {}", path.display());
+    }
+    if let Some(chromium) = &chromium {
+        for html in written.iter().filter(|path| path.extension().is_some_and(|ext| ext == "html")) {
+            let pdf = html.with_extension("pdf");
+            crate::pdf::print(chromium, html, &pdf).map_err(Failure::unexpected)?;
+            eprintln!("wrote {}", pdf.display());
+        }
     }
     let failures = evaluation.failures();
     if failures.is_empty() {

@@ -13,6 +13,7 @@
 
 mod csv_source;
 mod json_source;
+mod owners;
 mod scope;
 mod units;
 pub mod validate;

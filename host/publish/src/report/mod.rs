@@ -7,6 +7,7 @@
 //! function of it, so the same inputs give the same bytes.
 
 mod county;
+mod docx;
 mod followup;
 mod html;
 mod markdown;
@@ -26,6 +27,7 @@ use dudao_engine::plan::{self, ScopeKind};
 use dudao_engine::round::Round;
 
 pub use county::{county_html, orders_html};
+pub use docx::{county_docx, orders_docx};
 pub use followup::read_previous;
 pub use html::html;
 pub use markdown::markdown;
@@ -69,6 +71,9 @@ pub enum PublishError {
         /// What is wrong.
         message: String,
     },
+    /// A DOCX document could not be made.
+    #[error("cannot make document: {0}")]
+    Document(String),
     /// A workbook could not be made.
     #[error("cannot make workbook: {0}")]
     Workbook(String),
@@ -426,18 +431,10 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         })
         .collect();
     let prepared = &evaluation.prepared;
-    let mut school_county: BTreeMap<(Level, usize), usize> = BTreeMap::new();
-    for lower in [Level::Zone, Level::School] {
-        if let Some(lists) = prepared.members.get(&(Level::County, lower)) {
-            for (county, members) in lists.iter().enumerate() {
-                for member in members {
-                    school_county.insert((lower, *member), county);
-                }
-            }
-        }
-    }
     let mut units: BTreeMap<Level, Vec<UnitReport>> = BTreeMap::new();
     for (level, subjects) in &prepared.subjects {
+        // The county a zone or school belongs to, from its one home in the dataset.
+        let owners = if *level == Level::County { vec![None; subjects.len()] } else { prepared.counties_of(*level) };
         units.insert(
             *level,
             subjects
@@ -448,7 +445,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                     index,
                     id: subject.id.clone(),
                     name: subject.name.clone(),
-                    county: school_county.get(&(*level, index)).copied(),
+                    county: owners.get(index).copied().flatten(),
                     scores: Vec::new(),
                     overall: None,
                     indicators: Vec::new(),
@@ -604,8 +601,8 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
 /// [`COUNTIES_DIR`]).
 pub const FILES: [&str; 5] = ["results.json", "report.html", "report.md", "report.xlsx", "rectification.csv"];
 
-/// The folder of the county documents: `<code>-<name>.html` (the county report) and
-/// `<code>-<name>-督办单.html` (its supervision orders, when it has any).
+/// The folder of the county documents: `<code>-<name>.html` and `.docx` (the county report)
+/// and `<code>-<name>-督办单.html` and `.docx` (its supervision orders, when it has any).
 pub const COUNTIES_DIR: &str = "counties";
 
 /// What [`write_all`] writes.
@@ -619,15 +616,25 @@ pub enum Scope {
 }
 
 /// The county documents of county number `county`: file names (under [`COUNTIES_DIR`]) and
-/// contents.
-pub fn county_documents(report: &Report, county: usize) -> Vec<(String, String)> {
+/// contents — the report and its orders, each as HTML and DOCX.
+///
+/// # Errors
+///
+/// [`PublishError::Document`] when a DOCX document cannot be made.
+pub fn county_documents(report: &Report, county: usize) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
     let unit = &report.level(Level::County)[county];
     let base = format!("{}-{}", unit.id, unit.name);
-    let mut documents = vec![(format!("{base}.html"), county_html(report, county))];
+    let mut documents = vec![
+        (format!("{base}.html"), county_html(report, county).into_bytes()),
+        (format!("{base}.docx"), county_docx(report, county)?),
+    ];
     if let Some(orders) = orders_html(report, county) {
-        documents.push((format!("{base}-督办单.html"), orders));
+        documents.push((format!("{base}-督办单.html"), orders.into_bytes()));
     }
-    documents
+    if let Some(orders) = orders_docx(report, county)? {
+        documents.push((format!("{base}-督办单.docx"), orders));
+    }
+    Ok(documents)
 }
 
 /// A UTF-8 byte order mark in front of CSV text: Excel in Chinese locales reads a CSV file
@@ -667,8 +674,8 @@ pub fn write_all(
         Scope::County(county) => vec![county],
     };
     for county in counties {
-        for (name, text) in county_documents(report, county) {
-            files.push((Path::new(COUNTIES_DIR).join(name), text.into_bytes()));
+        for (name, bytes) in county_documents(report, county)? {
+            files.push((Path::new(COUNTIES_DIR).join(name), bytes));
         }
     }
     let mut written = Vec::new();
