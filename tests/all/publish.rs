@@ -182,8 +182,8 @@ fn public_version_leaves_out_not_public_indicators() {
     assert!(!dir.join("results.json").exists(), "the audit record is internal");
     let county_docs = |dir: &Path| -> String {
         let mut all = String::new();
-        for entry in std::fs::read_dir(dir.join("counties")).expect("counties") {
-            all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("county"));
+        for path in county_html(dir) {
+            all.push_str(&std::fs::read_to_string(path).expect("county"));
         }
         all
     };
@@ -491,6 +491,17 @@ fn a_bad_xlsx_cell_is_named_by_sheet_row_column_and_value() {
     assert!(stderr.contains("很多"), "{stderr}");
 }
 
+/// The HTML documents of the county folder of a report run, sorted.
+fn county_html(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("counties"))
+        .expect("counties")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 // ---- Regression tests of issue 10's findings 1–7 ------------------------------------------
 
 /// `dudao report` expected to fail with exit 2 and a message containing `needle`.
@@ -716,11 +727,8 @@ fn finding_4_reports_print_on_a4_with_names_and_no_overflow() {
     let dir = round_2027();
     let results = read_json(&dir.join("results.json"));
     let city = dir.join("report.html");
-    let counties: Vec<PathBuf> = std::fs::read_dir(dir.join("counties"))
-        .expect("counties")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| !path.display().to_string().ends_with("督办单.html"))
-        .collect();
+    let counties: Vec<PathBuf> =
+        county_html(dir).into_iter().filter(|path| !path.display().to_string().ends_with("督办单.html")).collect();
     let county_count = results["subjects"].as_array().expect("subjects").iter().filter(|s| s["level"] == "county").count();
     assert_eq!(counties.len(), county_count, "one report per county");
     // Names, not ids, wherever a reader looks; the cover from the plan.
@@ -771,8 +779,7 @@ fn finding_5_each_supervision_order_is_a_page_naming_each_overdue_finding() {
     let orders = section["orders"].as_array().expect("orders");
     assert!(!orders.is_empty());
     let mut pages = String::new();
-    for entry in std::fs::read_dir(dir.join("counties")).expect("counties") {
-        let path = entry.expect("entry").path();
+    for path in county_html(dir) {
         if path.display().to_string().ends_with("督办单.html") {
             pages.push_str(&std::fs::read_to_string(path).expect("orders"));
         }
@@ -816,8 +823,8 @@ fn finding_6_numbers_read_the_chinese_way() {
     // Shares as percentages, yes/no as 是/否, at most two decimals (three for a coefficient of
     // variation): every indicator row of a county report, checked against the record's unit.
     let (mut shares, mut yes_no) = (0, 0);
-    for entry in std::fs::read_dir(dir.join("counties")).expect("counties") {
-        let html = std::fs::read_to_string(entry.expect("entry").path()).expect("html");
+    for path in county_html(dir) {
+        let html = std::fs::read_to_string(path).expect("html");
         for row in html.split("<tr id=\"ind-").skip(1) {
             let row = &row[..row.find("</tr>").expect("end")];
             let cells: Vec<&str> = row.split("<td").skip(1).map(|cell| &cell[cell.find('>').expect("td") + 1..]).collect();
@@ -899,8 +906,8 @@ fn finding_7_public_version_names_withheld_indicators_and_keeps_the_official_sco
         html.split("id=\"overall-").skip(1).map(|rest| rest[..rest.find("</td>").expect("end")].to_owned()).collect()
     };
     assert_eq!(scores(&html), scores(&internal));
-    for entry in std::fs::read_dir(dir.join("counties")).expect("counties") {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("county");
+    for path in county_html(&dir) {
+        let text = std::fs::read_to_string(path).expect("county");
         for id in &hidden {
             assert!(!text.contains(&format!("data-indicator=\"{id}\"")), "{id} left out of county reports");
         }
@@ -923,7 +930,7 @@ fn county_option_writes_one_countys_documents_and_refuses_an_unknown_code() {
         .expect("counties")
         .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(written.len(), 2, "马村区's report and orders: {written:?}");
+    assert_eq!(written.len(), 4, "马村区's report and orders, HTML and DOCX: {written:?}");
     assert!(written.iter().all(|name| name.starts_with(&format!("{machun}-马村区"))));
     assert!(!dir.join("report.html").exists(), "only the county's documents");
     let same = std::fs::read(dir.join("counties").join(format!("{machun}-马村区.html"))).expect("county");
@@ -1007,4 +1014,68 @@ fn finding_6_workbook_has_widths_percent_and_date_formats_print_setup_and_the_no
     let fill: usize = attribute(xf, "fillId").expect("fill").parse().expect("index");
     let fill = nth_element(&styles, "fills", "fill", fill);
     assert!(fill.contains(&format!("rgb=\"FF{:06X}\"", dudao_publish::report::NOT_MET_FILL)), "not-met fill: {fill}");
+}
+
+#[test]
+fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills() {
+    let dir = round_2027();
+    let results = read_json(&dir.join("results.json"));
+    let machun = county_id(&results, "马村区");
+    let report = dir.join("counties").join(format!("{machun}-马村区.docx"));
+    let xml = xlsx_part(&report, "word/document.xml");
+    for heading in ["一、总体情况", "二、主要问题", "三、指标结果", "四、学校情况", "五、整改清单"] {
+        let at = xml.find(&format!(">{heading}<")).unwrap_or_else(|| panic!("heading {heading}"));
+        let start = xml[..at].rfind("<w:p>").max(xml[..at].rfind("<w:p ")).expect("paragraph");
+        let paragraph = &xml[start..at];
+        assert!(paragraph.contains("w:val=\"Heading1\""), "{heading} is a heading: {paragraph}");
+    }
+    let total = subject(&results, &machun)["overall"]["total"].as_f64().expect("total");
+    let shown = format!("{}", (total * 100.0).round() / 100.0);
+    assert!(xml.contains(&format!("综合得分 {shown}，")), "the overall score, two decimals: {shown}");
+    for veto in subject(&results, &machun)["overall"]["vetoes"].as_array().into_iter().flatten() {
+        assert!(xml.contains(veto["reason"].as_str().expect("reason")), "the veto worded as its finding");
+    }
+    assert!(xml.contains(&format!("w:fill=\"{:06X}\"", dudao_publish::report::NOT_MET_FILL)), "not-met rows filled");
+    assert!(xml.contains("<w:tblLayout w:type=\"fixed\""), "fixed column widths");
+    // Its orders: one page each, every overdue finding named.
+    let orders_path = dir.join("counties").join(format!("{machun}-马村区-督办单.docx"));
+    let orders_xml = xlsx_part(&orders_path, "word/document.xml");
+    let section = &results["rectification"];
+    let items = section["items"].as_array().expect("items");
+    let own: Vec<&serde_json::Value> = section["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .filter(|order| {
+            order["unit_id"] == machun.as_str()
+                || order["items"].as_array().expect("items").iter().any(|id| {
+                    items.iter().any(|item| item["id"] == *id && item["supervisor_id"] == machun.as_str())
+                })
+        })
+        .collect();
+    assert!(!own.is_empty());
+    assert_eq!(orders_xml.matches("<w:br w:type=\"page\"").count(), own.len() - 1, "a page per order");
+    for order in own {
+        assert!(orders_xml.contains(order["number"].as_str().expect("number")));
+        for id in order["items"].as_array().expect("items") {
+            let item = items.iter().find(|item| item["id"] == *id).expect("item");
+            assert!(orders_xml.contains(&escaped(item["indicator_name"].as_str().expect("name"))));
+        }
+    }
+}
+
+#[test]
+fn pdf_option_prints_each_document_to_a4() {
+    let Some(_) = chromium() else { return };
+    let dir = out_dir("2026-pdf");
+    let results = read_json(&round_2026().join("results.json"));
+    let wenxian = county_id(&results, "温县");
+    report("fixtures/plans/jiaozuo-2026.toml", "fixtures/jiaozuo", &dir, &["--county", &wenxian, "--pdf"]);
+    let pdf = dir.join("counties").join(format!("{wenxian}-温县.pdf"));
+    let pages = pdf_pages(&pdf);
+    eprintln!("温县 2026 report: {pages} A4 pages");
+    assert!((2..=20).contains(&pages), "{pages} pages");
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("/MediaBox [0 0 594.95996 841.91998]") || text.contains("/MediaBox [0 0 595"), "A4 pages");
 }

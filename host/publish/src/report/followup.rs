@@ -7,7 +7,7 @@ use std::path::Path;
 use rules_sdk::wire::Level;
 
 use super::rectification::PreviousRound;
-use super::{PublishError, Report};
+use super::{PublishError, View};
 use dudao_engine::plan;
 
 /// Reads the `rectification` section of an earlier `dudao report`'s `results.json`.
@@ -39,7 +39,7 @@ pub fn read_previous(path: &Path) -> Result<PreviousRound, PublishError> {
 /// # Errors
 ///
 /// [`PublishError::PreviousNotEarlier`], naming both rounds.
-pub(super) fn check_previous(path: &Path, previous: &PreviousRound, report: &Report) -> Result<(), PublishError> {
+pub(super) fn check_previous(path: &Path, previous: &PreviousRound, report: &View) -> Result<(), PublishError> {
     let refuse = |message: String| Err(PublishError::PreviousNotEarlier { path: path.to_owned(), message });
     if previous.family.is_empty() {
         return refuse(format!(

@@ -210,9 +210,28 @@ impl UnitReport {
     }
 }
 
-/// An inspection report, built once and written in every format.
+/// An inspection report, built once and written in every format: the round's results
+/// ([`View`], which the report dereferences to) and the rectification loop computed from them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// What the round found, per unit.
+    pub view: View,
+    /// The rectification loop.
+    pub rectification: Rectification,
+}
+
+impl std::ops::Deref for Report {
+    type Target = View;
+
+    fn deref(&self) -> &View {
+        &self.view
+    }
+}
+
+/// What a round found, per unit: the view model every format (and the platform's county,
+/// zone and school pages) renders, built once from an evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
     /// Round id.
     pub round_id: String,
     /// Chinese title.
@@ -243,8 +262,6 @@ pub struct Report {
     pub grade_names: Vec<String>,
     /// Units per level, in dataset order.
     pub units: BTreeMap<Level, Vec<UnitReport>>,
-    /// The rectification loop.
-    pub rectification: Rectification,
 }
 
 impl Report {
@@ -274,6 +291,9 @@ impl Report {
         self.rectification.items.iter().find(|item| item.id == id)
     }
 
+}
+
+impl View {
     /// The index of the county with this code.
     pub fn county_index(&self, code: &str) -> Option<usize> {
         self.level(Level::County).iter().position(|county| county.id == code)
@@ -566,7 +586,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut report = Report {
+    let view = View {
         round_id: round.map_or_else(|| "dudao".to_owned(), |round| round.plan.id.clone()),
         title: round.map_or_else(|| "教育督导评估".to_owned(), |round| round.plan.title.clone()),
         period: round.map_or_else(|| date[..4].to_owned(), |round| round.plan.period.clone()),
@@ -587,14 +607,13 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         packs,
         grade_names,
         units,
-        rectification: Rectification::default(),
     };
     if let Some((path, previous)) = &options.previous {
-        followup::check_previous(path, previous, &report)?;
+        followup::check_previous(path, previous, &view)?;
     }
-    report.rectification =
-        rectification::rectification(evaluation, round, &report, options.previous.as_ref().map(|(_, previous)| previous));
-    Ok(report)
+    let rectification =
+        rectification::rectification(evaluation, round, &view, options.previous.as_ref().map(|(_, previous)| previous));
+    Ok(Report { view, rectification })
 }
 
 /// The files `dudao report` writes into its output folder (besides the county documents in

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rules_sdk::wire::{Level, Status};
 use serde::{Deserialize, Serialize};
 
-use super::{Report, shown_value};
+use super::{Report, View, shown_value};
 use crate::text::format_value;
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::plan;
@@ -229,7 +229,7 @@ fn key(pack: &str, subject: &str, indicator: &str) -> String {
 pub(super) fn rectification(
     evaluation: &Evaluation,
     round: Option<&Round>,
-    report: &Report,
+    report: &View,
     previous: Option<&PreviousRound>,
 ) -> Rectification {
     let deadline_days = round.and_then(|round| round.plan.rectification).map(|rules| rules.deadline_days);
