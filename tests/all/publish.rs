@@ -364,7 +364,8 @@ fn html_report_renders_in_headless_chromium() {
         .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
         .collect();
     let county_url = format!("file://{}", dir.join("counties").join(format!("{wuzhi}-武陟县.html")).display());
-    let county_dom = chromium_command(&chromium, profile.path()).arg("--dump-dom").arg(&county_url).output().expect("chromium runs");
+    let county_dom =
+        chromium_command(&chromium, profile.path()).arg("--dump-dom").arg(&county_url).output().expect("chromium runs");
     let county_dom = String::from_utf8_lossy(&county_dom.stdout);
     let row_start = county_dom.find(&format!("id=\"ind-{slug}\"")).expect("武陟县's CV row in its report");
     let row = &county_dom[row_start..row_start + county_dom[row_start..].find("</tr>").expect("row end")];
@@ -582,7 +583,10 @@ fn round_2028() -> PathBuf {
         .replace("period = \"2027\"", "period = \"2028\"")
         .replace("date = \"2027-11-29\"", "date = \"2028-11-29\"")
         .replace("\"../../target/packs/", &format!("\"{}/target/packs/", root.display()))
-        .replace("previous_data = \"../jiaozuo\"", &format!("previous_data = \"{}/fixtures/jiaozuo-2027\"", root.display()));
+        .replace(
+            "previous_data = \"../jiaozuo\"",
+            &format!("previous_data = \"{}/fixtures/jiaozuo-2027\"", root.display()),
+        );
     assert!(plan.contains("2028-11-29") && plan.contains(&format!("{}/target/packs/", root.display())));
     let plan_path = dir.join("jiaozuo-2028.toml");
     std::fs::write(&plan_path, plan).expect("plan");
@@ -600,7 +604,8 @@ fn finding_2_exemption_and_accountability_are_mutually_exclusive_accountability_
     let html = std::fs::read_to_string(round_2027().join("report.html")).expect("html");
     let exemption = &html[html.find("id=\"exemption\"").expect("exemption")..];
     let exemption = &exemption[..exemption.find("</p>").expect("end")];
-    let listed: BTreeSet<&str> = exemption.rsplit('：').next().expect("list").trim_end_matches('。').split('、').collect();
+    let listed: BTreeSet<&str> =
+        exemption.rsplit('：').next().expect("list").trim_end_matches('。').split('、').collect();
     for id in &both {
         let name = subject(&after, id)["name"].as_str().expect("name").to_owned();
         assert!(!listed.contains(name.as_str()), "{name} is accountable, not exempt");
@@ -729,7 +734,8 @@ fn finding_4_reports_print_on_a4_with_names_and_no_overflow() {
     let city = dir.join("report.html");
     let counties: Vec<PathBuf> =
         county_html(dir).into_iter().filter(|path| !path.display().to_string().ends_with("督办单.html")).collect();
-    let county_count = results["subjects"].as_array().expect("subjects").iter().filter(|s| s["level"] == "county").count();
+    let county_count =
+        results["subjects"].as_array().expect("subjects").iter().filter(|s| s["level"] == "county").count();
     assert_eq!(counties.len(), county_count, "one report per county");
     // Names, not ids, wherever a reader looks; the cover from the plan.
     let plan = std::fs::read_to_string(support::root().join("fixtures/plans/jiaozuo-2027.toml")).expect("plan");
@@ -794,7 +800,9 @@ fn finding_5_each_supervision_order_is_a_page_naming_each_overdue_finding() {
         let deadline = order["deadline"].as_str().expect("new deadline");
         assert_eq!(days(deadline) - days("2027-11-29"), 90, "the new deadline: the plan's 90 days");
         let (year, rest) = deadline.split_at(4);
-        assert!(page.contains(&format!("{year}年")) && page.contains(&format!("{}日", rest[4..].trim_start_matches('0'))));
+        assert!(
+            page.contains(&format!("{year}年")) && page.contains(&format!("{}日", rest[4..].trim_start_matches('0')))
+        );
         for id in order["items"].as_array().expect("items") {
             let item = items.iter().find(|item| item["id"] == *id).expect("item");
             let row = &page[page.find(&format!("data-item=\"{}\"", id.as_str().expect("id"))).expect("row")..];
@@ -827,7 +835,8 @@ fn finding_6_numbers_read_the_chinese_way() {
         let html = std::fs::read_to_string(path).expect("html");
         for row in html.split("<tr id=\"ind-").skip(1) {
             let row = &row[..row.find("</tr>").expect("end")];
-            let cells: Vec<&str> = row.split("<td").skip(1).map(|cell| &cell[cell.find('>').expect("td") + 1..]).collect();
+            let cells: Vec<&str> =
+                row.split("<td").skip(1).map(|cell| &cell[cell.find('>').expect("td") + 1..]).collect();
             let value = cells[3].trim_end_matches("</td>");
             let requirement = cells[4].trim_end_matches("</td>");
             if value.ends_with('%') {
@@ -938,8 +947,15 @@ fn county_option_writes_one_countys_documents_and_refuses_an_unknown_code() {
     assert!(same == full, "the same document as in the full run");
     let out = dir.display().to_string();
     let output = dudao(&[
-        "report", "--plan", "fixtures/plans/jiaozuo-2027.toml", "--data", "fixtures/jiaozuo-2027", "--out-dir", &out,
-        "--county", "999999",
+        "report",
+        "--plan",
+        "fixtures/plans/jiaozuo-2027.toml",
+        "--data",
+        "fixtures/jiaozuo-2027",
+        "--out-dir",
+        &out,
+        "--county",
+        "999999",
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("999999"));
@@ -997,10 +1013,16 @@ fn finding_6_workbook_has_widths_percent_and_date_formats_print_setup_and_the_no
     let book = xlsx_part(&path, "xl/workbook.xml");
     for (index, name) in names.iter().enumerate() {
         let sheet = xlsx_part(&path, &format!("xl/worksheets/sheet{}.xml", index + 1));
-        assert!(sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""), "{name}: A4 landscape");
+        assert!(
+            sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
+            "{name}: A4 landscape"
+        );
         assert!(sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""), "{name}: column widths");
         assert!(sheet.contains("fitToPage=\"1\""), "{name}: fitted to the page width");
-        assert!(book.contains(&format!("'{name}'!$1:$1")) || book.contains(&format!("{name}!$1:$1")), "{name}: print titles");
+        assert!(
+            book.contains(&format!("'{name}'!$1:$1")) || book.contains(&format!("{name}!$1:$1")),
+            "{name}: print titles"
+        );
     }
     // A not-met status cell of 学校 is filled with NOT_MET_FILL.
     let index = names.iter().position(|name| name == "学校").expect("学校");
@@ -1023,7 +1045,8 @@ fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills()
     let machun = county_id(&results, "马村区");
     let report = dir.join("counties").join(format!("{machun}-马村区.docx"));
     let xml = xlsx_part(&report, "word/document.xml");
-    for heading in ["一、总体情况", "二、主要问题", "三、指标结果", "四、学校情况", "五、整改清单"] {
+    for heading in ["一、总体情况", "二、主要问题", "三、指标结果", "四、学校情况", "五、整改清单"]
+    {
         let at = xml.find(&format!(">{heading}<")).unwrap_or_else(|| panic!("heading {heading}"));
         let start = xml[..at].rfind("<w:p>").max(xml[..at].rfind("<w:p ")).expect("paragraph");
         let paragraph = &xml[start..at];
@@ -1042,17 +1065,18 @@ fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills()
     let orders_xml = xlsx_part(&orders_path, "word/document.xml");
     let section = &results["rectification"];
     let items = section["items"].as_array().expect("items");
-    let own: Vec<&serde_json::Value> = section["orders"]
-        .as_array()
-        .expect("orders")
-        .iter()
-        .filter(|order| {
-            order["unit_id"] == machun.as_str()
-                || order["items"].as_array().expect("items").iter().any(|id| {
-                    items.iter().any(|item| item["id"] == *id && item["supervisor_id"] == machun.as_str())
-                })
-        })
-        .collect();
+    let own: Vec<&serde_json::Value> =
+        section["orders"]
+            .as_array()
+            .expect("orders")
+            .iter()
+            .filter(|order| {
+                order["unit_id"] == machun.as_str()
+                    || order["items"].as_array().expect("items").iter().any(|id| {
+                        items.iter().any(|item| item["id"] == *id && item["supervisor_id"] == machun.as_str())
+                    })
+            })
+            .collect();
     assert!(!own.is_empty());
     assert_eq!(orders_xml.matches("<w:br w:type=\"page\"").count(), own.len() - 1, "a page per order");
     for order in own {

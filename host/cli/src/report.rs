@@ -41,7 +41,9 @@ pub struct Args {
 
 fn publish_failure(error: PublishError) -> Failure {
     match error {
-        PublishError::Write { .. } | PublishError::Workbook(_) | PublishError::Document(_) => Failure::unexpected(error),
+        PublishError::Write { .. } | PublishError::Workbook(_) | PublishError::Document(_) => {
+            Failure::unexpected(error)
+        }
         other => Failure::bad_input(other),
     }
 }

@@ -12,11 +12,7 @@ impl Prepared {
         match level {
             Level::City => None,
             Level::County => Some(index),
-            _ => self
-                .members
-                .get(&(Level::County, level))?
-                .iter()
-                .position(|members| members.contains(&index)),
+            _ => self.members.get(&(Level::County, level))?.iter().position(|members| members.contains(&index)),
         }
     }
 

@@ -164,7 +164,7 @@ fn charts(out: &mut String, report: &Report, county: usize) {
         let _ = write!(
             out,
             "<figure>{}<figcaption>图{figure} {}学校综合等级分布（所数）</figcaption></figure>",
-            stacked_bars("chart-county-grades", &[unit.name.clone()], &report.grade_names, &counts),
+            stacked_bars("chart-county-grades", std::slice::from_ref(&unit.name), &report.grade_names, &counts),
             esc(&unit.name)
         );
     }

@@ -6,8 +6,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, Shading, Style, StyleType, Table,
-    TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, Shading, Style, StyleType, Table, TableCell,
+    TableLayoutType, TableRow, WidthType,
 };
 use rules_sdk::wire::{Level, Status};
 
@@ -99,13 +99,9 @@ fn cover(mut doc: Docx, report: &Report, unit: &str, kind: &str) -> Docx {
     doc = doc
         .add_paragraph(centered(report.issuer.as_deref().unwrap_or(""), 32, Some("B3261E")))
         .add_paragraph(centered(report.document_number.as_deref().unwrap_or(""), 24, None))
-        .add_paragraph(
-            Paragraph::new().style("Title").align(AlignmentType::Center).add_run(Run::new().add_text(format!(
-                "{}{kind}{}",
-                report.title,
-                if report.public { "（公开版）" } else { "" }
-            ))),
-        )
+        .add_paragraph(Paragraph::new().style("Title").align(AlignmentType::Center).add_run(
+            Run::new().add_text(format!("{}{kind}{}", report.title, if report.public { "（公开版）" } else { "" })),
+        ))
         .add_paragraph(centered(unit, 32, None))
         .add_paragraph(centered(&chinese_date(&report.date), 24, None));
     for paragraph in &report.foreword {
@@ -234,7 +230,9 @@ pub fn orders_docx(report: &Report, county: usize) -> Result<Option<Vec<u8>>, Pu
 fn order_page(mut doc: Docx, report: &Report, order: &Order) -> Docx {
     let today = plan::parse_date(&report.date);
     doc = doc
-        .add_paragraph(Paragraph::new().style("Heading1").align(AlignmentType::Center).add_run(Run::new().add_text("督办单")))
+        .add_paragraph(
+            Paragraph::new().style("Heading1").align(AlignmentType::Center).add_run(Run::new().add_text("督办单")),
+        )
         .add_paragraph(centered(&order.number, 24, None))
         .add_paragraph(text(&format!(
             "{}{}：",
@@ -272,6 +270,12 @@ fn order_page(mut doc: Docx, report: &Report, order: &Order) -> Docx {
         "　　请于{}前整改到位，并将整改情况书面报告。逾期仍未整改的，列入问责建议，不得评优评先。",
         order.deadline.as_deref().map(chinese_date).unwrap_or_else(|| "限期".to_owned())
     )))
-    .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(Run::new().add_text(report.issuer.as_deref().unwrap_or(""))))
-    .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(Run::new().add_text(chinese_date(&report.date))))
+    .add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Right)
+            .add_run(Run::new().add_text(report.issuer.as_deref().unwrap_or(""))),
+    )
+    .add_paragraph(
+        Paragraph::new().align(AlignmentType::Right).add_run(Run::new().add_text(chinese_date(&report.date))),
+    )
 }

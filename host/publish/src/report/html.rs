@@ -311,11 +311,9 @@ pub(super) fn cover(out: &mut String, report: &Report, unit: Option<&str>, kind:
 /// `2026-11-29` as `2026年11月29日`.
 pub(super) fn chinese_date(date: &str) -> String {
     match (date.get(0..4), date.get(5..7), date.get(8..10)) {
-        (Some(year), Some(month), Some(day)) => format!(
-            "{year}年{}月{}日",
-            month.trim_start_matches('0'),
-            day.trim_start_matches('0')
-        ),
+        (Some(year), Some(month), Some(day)) => {
+            format!("{year}年{}月{}日", month.trim_start_matches('0'), day.trim_start_matches('0'))
+        }
         _ => date.to_owned(),
     }
 }
@@ -471,7 +469,8 @@ fn city_results(out: &mut String, report: &Report) {
                     value = format_rounded(overall.total),
                     total = numbers::score(overall.total),
                     grade = esc(overall.grade.as_deref().unwrap_or("—")),
-                    vetoes = esc(&overall.vetoes.iter().map(|(finding, _)| finding.as_str()).collect::<Vec<_>>().join("；"))
+                    vetoes =
+                        esc(&overall.vetoes.iter().map(|(finding, _)| finding.as_str()).collect::<Vec<_>>().join("；"))
                 );
             }
             None => out.push_str("<td>—</td><td>—</td><td></td>"),
@@ -560,12 +559,9 @@ pub(super) fn finding(line: &IndicatorLine) -> String {
         return format!("{reason}（{}：{}）", line.name, shown_value(line.value, line.unit.as_deref()));
     }
     match &line.threshold {
-        Some(threshold) => format!(
-            "{}为{}，未达到标准（{}）",
-            line.name,
-            shown_value(line.value, line.unit.as_deref()),
-            threshold
-        ),
+        Some(threshold) => {
+            format!("{}为{}，未达到标准（{}）", line.name, shown_value(line.value, line.unit.as_deref()), threshold)
+        }
         None => format!("{}未达标", line.name),
     }
 }
@@ -581,7 +577,13 @@ pub(super) fn fired(unit: &super::UnitReport, line: &IndicatorLine) -> bool {
 fn county_findings(out: &mut String, report: &Report) {
     out.push_str(r#"<section class="part" id="counties"><h2>二、各县（市、区）主要问题</h2>"#);
     for (index, county) in report.level(Level::County).iter().enumerate() {
-        let _ = write!(out, r#"<h3 id="county-{}" data-county="{}">{}</h3>"#, slug(&county.id), esc(&county.id), esc(&county.name));
+        let _ = write!(
+            out,
+            r#"<h3 id="county-{}" data-county="{}">{}</h3>"#,
+            slug(&county.id),
+            esc(&county.id),
+            esc(&county.name)
+        );
         if let Some(overall) = &county.overall {
             let _ = write!(
                 out,
@@ -593,7 +595,8 @@ fn county_findings(out: &mut String, report: &Report) {
         out.push_str(r#"<ul class="findings">"#);
         if let Some(overall) = &county.overall {
             for (finding, cap) in &overall.vetoes {
-                let _ = write!(out, r#"<li class="veto">一票否决：{}（综合等级最高为{}）</li>"#, esc(finding), esc(cap));
+                let _ =
+                    write!(out, r#"<li class="veto">一票否决：{}（综合等级最高为{}）</li>"#, esc(finding), esc(cap));
             }
         }
         let lines: Vec<&IndicatorLine> = county.not_met().filter(|line| !fired(county, line)).collect();
@@ -606,7 +609,12 @@ fn county_findings(out: &mut String, report: &Report) {
             out.push_str("<li>县级指标全部达标。</li>");
         }
         if !schools.is_empty() {
-            let _ = write!(out, "<li>所属{}所学校中，{}所存在未达标指标（详见本县报告）。</li>", schools.len(), with_findings);
+            let _ = write!(
+                out,
+                "<li>所属{}所学校中，{}所存在未达标指标（详见本县报告）。</li>",
+                schools.len(),
+                with_findings
+            );
         }
         out.push_str("</ul>");
     }

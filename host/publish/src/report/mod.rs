@@ -290,7 +290,6 @@ impl Report {
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.rectification.items.iter().find(|item| item.id == id)
     }
-
 }
 
 impl View {
@@ -528,7 +527,9 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
             value: rolled.value,
             unit,
             threshold: Some(requirement),
-            source: rollup.and_then(|rollup| rollup.thresholds.first()).map(|t| format!("{}{}", t.source.document, t.source.item)),
+            source: rollup
+                .and_then(|rollup| rollup.thresholds.first())
+                .map(|t| format!("{}{}", t.source.document, t.source.item)),
             upper_limit: None,
             status: rolled.status,
             note: format!("{}个{member_level}{}", rolled.members, results::aggregation_words(rolled.method)),
@@ -701,7 +702,8 @@ pub fn write_all(
     for (name, bytes) in files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| PublishError::Write { path: parent.to_owned(), source })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|source| PublishError::Write { path: parent.to_owned(), source })?;
         }
         dudao_engine::files::write_atomically(&path, &bytes)
             .map_err(|source| PublishError::Write { path: path.clone(), source })?;

@@ -68,9 +68,16 @@ pub(super) fn value_format(unit: Option<&str>, value: Option<f64>) -> &'static s
 }
 
 /// A `YYYY-MM-DD` date as a date cell (text when it is not one).
-fn write_date(sheet: &mut Worksheet, row: u32, column: u16, date: Option<&str>, format: &Format) -> Result<(), XlsxError> {
+fn write_date(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    date: Option<&str>,
+    format: &Format,
+) -> Result<(), XlsxError> {
     let parsed = date.and_then(|date| {
-        let (year, month, day) = (date.get(0..4)?.parse().ok()?, date.get(5..7)?.parse().ok()?, date.get(8..10)?.parse().ok()?);
+        let (year, month, day) =
+            (date.get(0..4)?.parse().ok()?, date.get(5..7)?.parse().ok()?, date.get(8..10)?.parse().ok()?);
         ExcelDateTime::from_ymd(year, month, day).ok()
     });
     match (parsed, date) {
@@ -266,7 +273,16 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
     if !report.rectification.orders.is_empty() {
         let sheet = workbook.add_worksheet();
         sheet.set_name("督办单")?;
-        let names = ["督办单号", "责任单位代码", "责任单位", "督办单位", "逾期未整改项数", "整改项编号", "逾期问题", "整改期限"];
+        let names = [
+            "督办单号",
+            "责任单位代码",
+            "责任单位",
+            "督办单位",
+            "逾期未整改项数",
+            "整改项编号",
+            "逾期问题",
+            "整改期限",
+        ];
         headers(sheet, &formats, &names)?;
         let mut row = 0;
         for order in &report.rectification.orders {
