@@ -180,12 +180,18 @@ fn public_version_leaves_out_not_public_indicators() {
     let dir = out_dir("2026-public");
     report("fixtures/plans/jiaozuo-2026.toml", "fixtures/jiaozuo", &dir, &["--public"]);
     assert!(!dir.join("results.json").exists(), "the audit record is internal");
-    let internal = std::fs::read_to_string(round_2026().join("report.md")).expect("internal");
-    let public = std::fs::read_to_string(dir.join("report.md")).expect("public");
-    assert!(internal.contains("ss.management.self_assessment_gap"));
-    assert!(!public.contains("| ss.management.self_assessment_gap |"));
-    assert!(!public.contains("gd.teachers.salary_parity |"));
-    assert!(public.contains("公开版"));
+    let county_docs = |dir: &Path| -> String {
+        let mut all = String::new();
+        for path in county_html(dir) {
+            all.push_str(&std::fs::read_to_string(path).expect("county"));
+        }
+        all
+    };
+    let (internal, public) = (county_docs(round_2026()), county_docs(&dir));
+    assert!(internal.contains("data-indicator=\"gd.teachers.salary_parity\""));
+    assert!(!public.contains("data-indicator=\"gd.teachers.salary_parity\""));
+    let markdown = std::fs::read_to_string(dir.join("report.md")).expect("public");
+    assert!(markdown.contains("公开版"));
     let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
     assert!(html.contains("id=\"public-notice\""));
 }
@@ -234,19 +240,8 @@ fn followup_across_the_two_fixture_rounds() {
     for unit in &units_open {
         assert!(accountable.contains(unit.as_str()), "{unit} has overdue items");
     }
-    // Exemption: two consecutive rounds graded 优秀.
-    let history = section["grade_history"].as_array().expect("history");
-    let mut expected = Vec::new();
-    for entry in history {
-        let grades: Vec<&str> =
-            entry["grades"].as_array().expect("grades").iter().filter_map(|g| g["grade"].as_str()).collect();
-        if grades.len() == 2 && grades.iter().all(|grade| *grade == "优秀") {
-            expected.push(entry["id"].as_str().expect("id"));
-        }
-    }
-    let exempt: Vec<&str> =
-        section["exemption"].as_array().expect("exemption").iter().filter_map(|u| u["id"].as_str()).collect();
-    assert_eq!(exempt, expected);
+    // Exemption: two consecutive rounds graded 优秀, unless accountable.
+    check_exemption_rule(section, 2);
     // The reports say so too.
     let markdown = std::fs::read_to_string(round_2027().join("report.md")).expect("md");
     assert!(markdown.contains(&format!("已整改 {fixed} 项，回头看未整改 {still_open} 项，督办单 {} 份", orders.len())));
@@ -346,9 +341,10 @@ fn html_report_renders_in_headless_chromium() {
     let machun = county_id(&results, "马村区");
     let overall = &subject(&results, &machun)["overall"];
     let total = rounded(overall["total"].as_f64().expect("total"));
+    let shown = format!("{}", (overall["total"].as_f64().expect("total") * 100.0).round() / 100.0);
     let grade = overall["grade"].as_str().expect("grade");
     assert!(
-        dom.contains(&format!(r#"id="overall-{machun}-total" data-value="{total}">{total}</td>"#)),
+        dom.contains(&format!(r#"id="overall-{machun}-total" data-value="{total}">{shown}</td>"#)),
         "马村区 total {total}"
     );
     assert!(dom.contains(&format!(r#"id="overall-{machun}-grade" data-grade="{grade}">{grade}</td>"#)), "马村区 grade");
@@ -367,8 +363,12 @@ fn html_report_renders_in_headless_chromium() {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
         .collect();
-    let row_start = dom.find(&format!("id=\"ind-{slug}\"")).expect("武陟县's CV row");
-    let row = &dom[row_start..row_start + dom[row_start..].find("</tr>").expect("row end")];
+    let county_url = format!("file://{}", dir.join("counties").join(format!("{wuzhi}-武陟县.html")).display());
+    let county_dom =
+        chromium_command(&chromium, profile.path()).arg("--dump-dom").arg(&county_url).output().expect("chromium runs");
+    let county_dom = String::from_utf8_lossy(&county_dom.stdout);
+    let row_start = county_dom.find(&format!("id=\"ind-{slug}\"")).expect("武陟县's CV row in its report");
+    let row = &county_dom[row_start..row_start + county_dom[row_start..].find("</tr>").expect("row end")];
     assert!(row.contains(&format!("data-value=\"{value}\"")), "CV value {value} in {row}");
     assert!(row.contains("≤ "), "the CV's limit is shown: {row}");
     let chart_id: String =
@@ -490,4 +490,616 @@ fn a_bad_xlsx_cell_is_named_by_sheet_row_column_and_value() {
     assert!(stderr.contains("row 5"), "{stderr}");
     assert!(stderr.contains("qualified_teachers"), "{stderr}");
     assert!(stderr.contains("很多"), "{stderr}");
+}
+
+/// The HTML documents of the county folder of a report run, sorted.
+fn county_html(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir.join("counties"))
+        .expect("counties")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "html"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+// ---- Regression tests of issue 10's findings 1–7 ------------------------------------------
+
+/// `dudao report` expected to fail with exit 2 and a message containing `needle`.
+fn refused(plan: &str, data: &str, previous: &Path, needle: &str) {
+    let out = out_dir(&format!("refused-{}", previous.file_name().and_then(|n| n.to_str()).unwrap_or("x")));
+    let out_text = out.display().to_string();
+    let previous_text = previous.display().to_string();
+    let output =
+        dudao(&["report", "--plan", plan, "--data", data, "--out-dir", &out_text, "--previous", &previous_text]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "refused with exit 2: {stderr}");
+    assert!(stderr.contains(needle), "the error says `{needle}`: {stderr}");
+    assert!(stderr.contains(&previous_text), "the error names the file: {stderr}");
+    assert!(!out.join("results.json").exists() && !out.join("report.html").exists(), "nothing is written");
+}
+
+/// A copy of the 2026 record with its `rectification` section changed by `edit`.
+fn edited_2026(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut record = read_json(&round_2026().join("results.json"));
+    edit(&mut record["rectification"]);
+    let path = out_dir(&format!("edited-{name}")).join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string(&record).expect("json")).expect("write");
+    path
+}
+
+#[test]
+fn finding_1_previous_must_be_an_earlier_round_of_the_same_family_over_the_same_units() {
+    let (plan_2026, plan_2027) = ("fixtures/plans/jiaozuo-2026.toml", "fixtures/plans/jiaozuo-2027.toml");
+    // The same round, and a later one, fed back as 上一轮.
+    refused(plan_2026, "fixtures/jiaozuo", &round_2026().join("results.json"), "它就是本轮");
+    refused(plan_2026, "fixtures/jiaozuo", &round_2027().join("results.json"), "不早于本轮日期 2026-11-29");
+    // Another family of rounds.
+    let other = edited_2026("family", |section| section["family"] = "jiaozuo-special".into());
+    refused(plan_2027, "fixtures/jiaozuo-2027", &other, "督导系列");
+    // Other units.
+    let fewer = edited_2026("units", |section| {
+        section["counties"].as_array_mut().expect("counties").remove(0);
+    });
+    refused(plan_2027, "fixtures/jiaozuo-2027", &fewer, "县级单位与本轮数据不同");
+    // A record that does not say its family cannot be checked, so it is refused too.
+    let unnamed = edited_2026("unnamed", |section| {
+        section.as_object_mut().expect("object").remove("family");
+    });
+    refused(plan_2027, "fixtures/jiaozuo-2027", &unnamed, "没有记录督导系列");
+}
+
+/// Exemption and accountability of a round's record: disjoint, and exemption is exactly the
+/// units with `rounds` top grades in a row that are not on the accountability list.
+fn check_exemption_rule(section: &serde_json::Value, rounds: usize) -> (BTreeSet<String>, BTreeSet<String>) {
+    let ids = |key: &str| -> BTreeSet<String> {
+        section[key].as_array().expect(key).iter().map(|u| u["id"].as_str().expect("id").to_owned()).collect()
+    };
+    let (exempt, accountable) = (ids("exemption"), ids("accountability"));
+    assert!(exempt.is_disjoint(&accountable), "accountability wins: {:?}", exempt.intersection(&accountable));
+    let mut streaked = BTreeSet::new();
+    for entry in section["grade_history"].as_array().expect("history") {
+        let grades: Vec<Option<&str>> =
+            entry["grades"].as_array().expect("grades").iter().map(|g| g["grade"].as_str()).collect();
+        if grades.len() >= rounds && grades[grades.len() - rounds..].iter().all(|grade| *grade == Some("优秀")) {
+            streaked.insert(entry["id"].as_str().expect("id").to_owned());
+        }
+    }
+    let expected: BTreeSet<String> = streaked.difference(&accountable).cloned().collect();
+    assert_eq!(exempt, expected);
+    let both: BTreeSet<&String> = streaked.intersection(&accountable).collect();
+    (exempt, both.into_iter().cloned().collect())
+}
+
+/// A third round, by hand: the 2027 plan re-dated 2028 over the 2027 data (nothing more is
+/// fixed), following up the 2027 round.
+fn round_2028() -> PathBuf {
+    let dir = out_dir("2028");
+    let root = support::root();
+    let plan = std::fs::read_to_string(root.join("fixtures/plans/jiaozuo-2027.toml"))
+        .expect("plan")
+        .replace("jiaozuo-2027-comprehensive", "jiaozuo-2028-comprehensive")
+        .replace("2027年度", "2028年度")
+        .replace("period = \"2027\"", "period = \"2028\"")
+        .replace("date = \"2027-11-29\"", "date = \"2028-11-29\"")
+        .replace("\"../../target/packs/", &format!("\"{}/target/packs/", root.display()))
+        .replace(
+            "previous_data = \"../jiaozuo\"",
+            &format!("previous_data = \"{}/fixtures/jiaozuo-2027\"", root.display()),
+        );
+    assert!(plan.contains("2028-11-29") && plan.contains(&format!("{}/target/packs/", root.display())));
+    let plan_path = dir.join("jiaozuo-2028.toml");
+    std::fs::write(&plan_path, plan).expect("plan");
+    let out = dir.join("out");
+    let previous = round_2027().join("results.json").display().to_string();
+    report(&plan_path.display().to_string(), "fixtures/jiaozuo-2027", &out, &["--previous", &previous]);
+    out
+}
+
+#[test]
+fn finding_2_exemption_and_accountability_are_mutually_exclusive_accountability_wins() {
+    let after = read_json(&round_2027().join("results.json"));
+    let (_, both) = check_exemption_rule(&after["rectification"], 2);
+    assert!(!both.is_empty(), "the 2027 fixture has units graded 优秀 twice that have overdue items or a veto");
+    let html = std::fs::read_to_string(round_2027().join("report.html")).expect("html");
+    let exemption = &html[html.find("id=\"exemption\"").expect("exemption")..];
+    let exemption = &exemption[..exemption.find("</p>").expect("end")];
+    let listed: BTreeSet<&str> =
+        exemption.rsplit('：').next().expect("list").trim_end_matches('。').split('、').collect();
+    for id in &both {
+        let name = subject(&after, id)["name"].as_str().expect("name").to_owned();
+        assert!(!listed.contains(name.as_str()), "{name} is accountable, not exempt");
+    }
+    // The third round: every 2027 finding still open is overdue now, and the rule holds.
+    let third = read_json(&round_2028().join("results.json"));
+    let section = &third["rectification"];
+    assert_eq!(section["followup"]["previous_round"], "jiaozuo-2027-comprehensive");
+    for item in section["items"].as_array().expect("items") {
+        assert_eq!(item["status"], "overdue", "nothing was fixed after 2027: {}", item["id"]);
+    }
+    for entry in section["grade_history"].as_array().expect("history") {
+        assert_eq!(entry["grades"].as_array().expect("grades").len(), 3, "three rounds of {}", entry["id"]);
+    }
+    check_exemption_rule(section, 2);
+}
+
+/// The HTML's visible text: tags (with their attributes) and the style sheet removed.
+fn visible_text(html: &str) -> String {
+    let body = html.find("</style>").map_or(html, |end| &html[end..]);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn finding_3_veto_column_words_the_finding_not_the_indicator_name() {
+    let dir = round_2026();
+    let results = read_json(&dir.join("results.json"));
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
+    let markdown = std::fs::read_to_string(dir.join("report.md")).expect("md");
+    let mut vetoed = 0;
+    for entry in results["subjects"].as_array().expect("subjects").iter().filter(|s| s["level"] == "county") {
+        let Some(vetoes) = entry["overall"]["vetoes"].as_array().filter(|vetoes| !vetoes.is_empty()) else {
+            continue;
+        };
+        vetoed += 1;
+        let id = entry["id"].as_str().expect("id");
+        let row = &html[html.find(&format!("<tr data-county=\"{id}\">")).expect("overview row")..];
+        let row = &row[..row.find("</tr>").expect("row end")];
+        let cell = &row[row.find("<td class=\"veto\">").expect("veto cell")..];
+        for veto in vetoes {
+            let (reason, name) = (veto["reason"].as_str().expect("reason"), veto["name"].as_str().expect("name"));
+            assert!(cell.contains(reason), "{id}: the finding `{reason}` in {cell}");
+            assert!(!cell.contains(name) || reason.contains(name), "{id}: not the indicator `{name}`: {cell}");
+            assert!(markdown.contains(reason), "{id}: `{reason}` in the Markdown");
+        }
+        let accountable = results["rectification"]["accountability"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|unit| unit["id"] == id)
+            .expect("a vetoed county is accountable");
+        let reasons = accountable["reasons"].to_string();
+        assert!(vetoes.iter().all(|veto| reasons.contains(veto["reason"].as_str().expect("reason"))));
+    }
+    assert!(vetoed > 0, "the fixtures have vetoed counties");
+}
+
+/// Text as the HTML writes it.
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// Page count of a PDF written by Chromium (its page objects are not compressed).
+fn pdf_pages(path: &Path) -> usize {
+    let bytes = std::fs::read(path).expect("pdf");
+    let text = String::from_utf8_lossy(&bytes);
+    text.match_indices("/Type /Page").filter(|(at, _)| !text[at + 11..].starts_with('s')).count()
+}
+
+/// Prints `html` to PDF in headless Chromium; the page count.
+fn print_pages(chromium: &Path, html: &Path, pdf: &Path) -> usize {
+    let profile = tempfile::tempdir().expect("profile");
+    let output = chromium_command(chromium, profile.path())
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(pdf.exists(), "no PDF: {}", String::from_utf8_lossy(&output.stderr));
+    pdf_pages(pdf)
+}
+
+/// Elements wider than an A4 page's text width (182 mm, 688 px), measured by Chromium on a
+/// copy of the document with a measuring script added (the reports themselves have none).
+fn overflowing(chromium: &Path, html: &Path) -> String {
+    let text = std::fs::read_to_string(html).expect("html");
+    let script = r"<script>
+var w = document.documentElement.clientWidth, bad = [];
+document.querySelectorAll('body *').forEach(function (e) {
+  var r = e.getBoundingClientRect();
+  if (r.right > w + 2) bad.push(e.tagName + '#' + e.id + ':' + Math.round(r.right));
+});
+document.body.setAttribute('data-overflow', bad.length + ' ' + bad.slice(0, 10).join(' '));
+</script>";
+    let probe = tempfile::Builder::new().suffix(".html").tempfile().expect("probe");
+    std::fs::write(probe.path(), text.replace("</body>", &format!("{script}</body>"))).expect("probe");
+    let profile = tempfile::tempdir().expect("profile");
+    let output = chromium_command(chromium, profile.path())
+        .arg("--window-size=703,1000")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probe.path().display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let start = dom.find("data-overflow=\"").expect("measured") + 15;
+    dom[start..start + dom[start..].find('"').expect("end")].to_owned()
+}
+
+#[test]
+fn finding_4_reports_print_on_a4_with_names_and_no_overflow() {
+    let dir = round_2027();
+    let results = read_json(&dir.join("results.json"));
+    let city = dir.join("report.html");
+    let counties: Vec<PathBuf> =
+        county_html(dir).into_iter().filter(|path| !path.display().to_string().ends_with("督办单.html")).collect();
+    let county_count =
+        results["subjects"].as_array().expect("subjects").iter().filter(|s| s["level"] == "county").count();
+    assert_eq!(counties.len(), county_count, "one report per county");
+    // Names, not ids, wherever a reader looks; the cover from the plan.
+    let plan = std::fs::read_to_string(support::root().join("fixtures/plans/jiaozuo-2027.toml")).expect("plan");
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    for entry in results["subjects"].as_array().expect("subjects") {
+        for result in entry["results"].as_array().expect("results") {
+            ids.insert(result["indicator"].as_str().expect("indicator").to_owned());
+            ids.insert(result["pack"].as_str().expect("pack").to_owned());
+        }
+    }
+    for path in counties.iter().chain([&city]) {
+        let html = std::fs::read_to_string(path).expect("html");
+        let text = visible_text(&html);
+        for id in &ids {
+            assert!(!text.contains(id.as_str()), "{}: the id `{id}` is shown", path.display());
+        }
+        for field in ["issuer", "document-number"] {
+            let start = html.find(&format!("id=\"{field}\">")).expect(field) + field.len() + 6;
+            let value = &html[start..start + html[start..].find('<').expect("end")];
+            assert!(!value.is_empty() && plan.contains(&format!("\"{value}\"")), "{field} `{value}` from the plan");
+        }
+        assert!(!text.contains("sha256"), "no digest on a document");
+    }
+    let Some(chromium) = chromium() else { return };
+    let pdf_dir = out_dir("2027-pdf");
+    let city_pages = print_pages(&chromium, &city, &pdf_dir.join("city.pdf"));
+    eprintln!("2027 city overview: {city_pages} A4 pages");
+    assert!((2..=30).contains(&city_pages), "the city overview prints on at most 30 pages: {city_pages}");
+    assert!(overflowing(&chromium, &city).starts_with("0 "), "{}", overflowing(&chromium, &city));
+    let mut largest = 0;
+    for county in &counties {
+        let pages = print_pages(&chromium, county, &pdf_dir.join("county.pdf"));
+        eprintln!("{}: {pages} A4 pages", county.display());
+        largest = largest.max(pages);
+        let overflow = overflowing(&chromium, county);
+        assert!(overflow.starts_with("0 "), "{}: {overflow}", county.display());
+    }
+    assert!(largest <= 20, "each county report prints on at most 20 pages: {largest}");
+}
+
+#[test]
+fn finding_5_each_supervision_order_is_a_page_naming_each_overdue_finding() {
+    let dir = round_2027();
+    let results = read_json(&dir.join("results.json"));
+    let section = &results["rectification"];
+    let items: Vec<&serde_json::Value> = section["items"].as_array().expect("items").iter().collect();
+    let orders = section["orders"].as_array().expect("orders");
+    assert!(!orders.is_empty());
+    let mut pages = String::new();
+    for path in county_html(dir) {
+        if path.display().to_string().ends_with("督办单.html") {
+            pages.push_str(&std::fs::read_to_string(path).expect("orders"));
+        }
+    }
+    assert_eq!(pages.matches("<section class=\"order\"").count(), orders.len(), "one page per order");
+    let days = |date: &str| dudao_engine::plan::parse_date(date).expect("date");
+    for order in orders {
+        let number = order["number"].as_str().expect("number");
+        let start = pages.find(&format!("data-order=\"{number}\"")).expect("order page");
+        let page = &pages[start..start + pages[start..].find("</section>").expect("end")];
+        assert!(page.contains(order["unit_name"].as_str().expect("unit")));
+        let deadline = order["deadline"].as_str().expect("new deadline");
+        assert_eq!(days(deadline) - days("2027-11-29"), 90, "the new deadline: the plan's 90 days");
+        let (year, rest) = deadline.split_at(4);
+        assert!(
+            page.contains(&format!("{year}年")) && page.contains(&format!("{}日", rest[4..].trim_start_matches('0')))
+        );
+        for id in order["items"].as_array().expect("items") {
+            let item = items.iter().find(|item| item["id"] == *id).expect("item");
+            let row = &page[page.find(&format!("data-item=\"{}\"", id.as_str().expect("id"))).expect("row")..];
+            let row = &row[..row.find("</tr>").expect("row end")];
+            assert!(row.contains(item["indicator_name"].as_str().expect("name")), "indicator name in {row}");
+            let threshold = item["threshold"].as_str().expect("threshold");
+            assert!(row.contains(&escaped(threshold)), "requirement in {row}");
+            assert!(row.contains(item["deadline"].as_str().expect("deadline")), "original deadline in {row}");
+            let overdue = days("2027-11-29") - days(item["deadline"].as_str().expect("deadline"));
+            assert!(row.contains(&format!("{overdue}天")), "days overdue {overdue} in {row}");
+            if let Some(source) = item["source"].as_str() {
+                assert!(row.contains(&escaped(source)), "source in {row}");
+            }
+        }
+    }
+    let city = std::fs::read_to_string(dir.join("report.html")).expect("city");
+    assert!(!city.contains("class=\"order\""), "the orders are not inline in the city overview");
+}
+
+#[test]
+fn finding_6_numbers_read_the_chinese_way() {
+    let dir = round_2026();
+    let results = read_json(&dir.join("results.json"));
+    let bytes = std::fs::read(dir.join("rectification.csv")).expect("csv");
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "the CSV starts with a UTF-8 BOM for Excel");
+    // Shares as percentages, yes/no as 是/否, at most two decimals (three for a coefficient of
+    // variation): every indicator row of a county report, checked against the record's unit.
+    let (mut shares, mut yes_no) = (0, 0);
+    for path in county_html(dir) {
+        let html = std::fs::read_to_string(path).expect("html");
+        for row in html.split("<tr id=\"ind-").skip(1) {
+            let row = &row[..row.find("</tr>").expect("end")];
+            let cells: Vec<&str> =
+                row.split("<td").skip(1).map(|cell| &cell[cell.find('>').expect("td") + 1..]).collect();
+            let value = cells[3].trim_end_matches("</td>");
+            let requirement = cells[4].trim_end_matches("</td>");
+            if value.ends_with('%') {
+                shares += 1;
+            }
+            if requirement.starts_with("须为") {
+                assert!(value == "是" || value == "否" || value == "—", "yes/no as 是/否: {value}");
+                yes_no += 1;
+            }
+            let number: String = value.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
+            if let Some((_, decimals)) = number.split_once('.') {
+                assert!(decimals.len() <= 3, "at most three decimals: {value}");
+            }
+            assert!(!value.is_empty(), "a value or — in {row}");
+            if row.contains("data-status=\"not_met\"") {
+                assert!(!requirement.is_empty(), "a not-met row states its requirement: {row}");
+            }
+        }
+    }
+    assert!(shares > 0 && yes_no > 0, "shares as percentages ({shares}), yes/no indicators as 是/否 ({yes_no})");
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
+    // Scores: at most two decimals in the overview, and the same number as the record.
+    let machun = county_id(&results, "马村区");
+    let total = subject(&results, &machun)["overall"]["total"].as_f64().expect("total");
+    let shown = format!("{}", (total * 100.0).round() / 100.0);
+    assert!(html.contains(&format!("id=\"overall-{machun}-total\" data-value=\"{}\">{shown}</td>", rounded(total))));
+    // The city's own not-met rows state a requirement.
+    for row in html.split("<tr id=\"ind-").skip(1) {
+        let row = &row[..row.find("</tr>").expect("end")];
+        if row.contains("data-status=\"not_met\"") {
+            assert!(!row.contains("<td></td><td class=\"status-not_met\">"), "requirement of {row}");
+        }
+    }
+}
+
+/// `dudao inspect --format json` of every pack: indicator id → name.
+fn indicator_names() -> std::collections::BTreeMap<String, String> {
+    fn walk(nodes: &serde_json::Value, out: &mut std::collections::BTreeMap<String, String>) {
+        for node in nodes.as_array().into_iter().flatten() {
+            out.insert(node["id"].as_str().expect("id").to_owned(), node["name"].as_str().expect("name").to_owned());
+            walk(&node["children"], out);
+        }
+    }
+    let mut names = std::collections::BTreeMap::new();
+    for krate in PACKS {
+        let path = support::pack_path(krate).display().to_string();
+        let output = dudao(&["inspect", "--format", "json", &path]);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("manifest");
+        walk(&json["manifest"]["indicators"], &mut names);
+    }
+    names
+}
+
+#[test]
+fn finding_7_public_version_names_withheld_indicators_and_keeps_the_official_scores() {
+    let dir = out_dir("2026-public-7");
+    report("fixtures/plans/jiaozuo-2026.toml", "fixtures/jiaozuo", &dir, &["--public"]);
+    let names = indicator_names();
+    let plan = std::fs::read_to_string(support::root().join("fixtures/plans/jiaozuo-2026.toml")).expect("plan");
+    let hidden: Vec<&str> = ["ss.management.self_assessment_gap", "gd.teachers.salary_parity"]
+        .into_iter()
+        .filter(|id| plan.contains(&format!("\"{id}\"")))
+        .collect();
+    assert!(!hidden.is_empty(), "the plan withholds indicators");
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("html");
+    let start = html.find("id=\"public-notice\">").expect("banner");
+    let banner = &html[start..start + html[start..].find("</p>").expect("end")];
+    for id in &hidden {
+        assert!(!banner.contains(id), "no raw id in the banner: {banner}");
+        assert!(banner.contains(names[*id].as_str()), "the banner names {}: {banner}", names[*id]);
+    }
+    assert!(banner.contains(dudao_publish::report::PUBLIC_SCORE_RULE), "the score rule is stated");
+    // The rule applied: the public overview's scores are the internal ones.
+    let internal = std::fs::read_to_string(round_2026().join("report.html")).expect("internal");
+    let scores = |html: &str| -> Vec<String> {
+        html.split("id=\"overall-").skip(1).map(|rest| rest[..rest.find("</td>").expect("end")].to_owned()).collect()
+    };
+    assert_eq!(scores(&html), scores(&internal));
+    for path in county_html(&dir) {
+        let text = std::fs::read_to_string(path).expect("county");
+        for id in &hidden {
+            assert!(!text.contains(&format!("data-indicator=\"{id}\"")), "{id} left out of county reports");
+        }
+    }
+}
+
+#[test]
+fn county_option_writes_one_countys_documents_and_refuses_an_unknown_code() {
+    let dir = out_dir("2027-one-county");
+    let results = read_json(&round_2027().join("results.json"));
+    let machun = county_id(&results, "马村区");
+    let previous = round_2026().join("results.json").display().to_string();
+    report(
+        "fixtures/plans/jiaozuo-2027.toml",
+        "fixtures/jiaozuo-2027",
+        &dir,
+        &["--previous", &previous, "--county", &machun],
+    );
+    let written: Vec<String> = std::fs::read_dir(dir.join("counties"))
+        .expect("counties")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written.len(), 4, "马村区's report and orders, HTML and DOCX: {written:?}");
+    assert!(written.iter().all(|name| name.starts_with(&format!("{machun}-马村区"))));
+    assert!(!dir.join("report.html").exists(), "only the county's documents");
+    let same = std::fs::read(dir.join("counties").join(format!("{machun}-马村区.html"))).expect("county");
+    let full = std::fs::read(round_2027().join("counties").join(format!("{machun}-马村区.html"))).expect("full");
+    assert!(same == full, "the same document as in the full run");
+    let out = dir.display().to_string();
+    let output = dudao(&[
+        "report",
+        "--plan",
+        "fixtures/plans/jiaozuo-2027.toml",
+        "--data",
+        "fixtures/jiaozuo-2027",
+        "--out-dir",
+        &out,
+        "--county",
+        "999999",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("999999"));
+}
+
+/// One part of an XLSX file (a zip archive), as text.
+fn xlsx_part(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).expect("xlsx")).expect("a zip archive");
+    let mut text = String::new();
+    archive.by_name(name).expect(name).read_to_string(&mut text).expect("utf-8");
+    text
+}
+
+/// The `n`th element `<tag …>` (or `<tag …/>`) inside the element `<list …>…</list>` of `xml`.
+fn nth_element<'a>(xml: &'a str, list: &str, tag: &str, n: usize) -> &'a str {
+    let start = xml.find(&format!("<{list}")).expect(list);
+    let end = xml[start..].find(&format!("</{list}>")).expect(list) + start;
+    let body = &xml[start..end];
+    let open = format!("<{tag}");
+    let mut parts = body
+        .match_indices(&open)
+        .map(|(at, _)| at)
+        .filter(|at| matches!(body.as_bytes().get(at + open.len()), Some(b' ' | b'>' | b'/')));
+    let at = parts.nth(n).unwrap_or_else(|| panic!("{tag} #{n} in {list}"));
+    let rest = &body[at..];
+    &rest[..rest.find(&format!("</{tag}>")).map_or_else(|| rest.find("/>").expect("end") + 2, |e| e + tag.len() + 3)]
+}
+
+fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&element[start..start + element[start..].find('"')?])
+}
+
+#[test]
+fn finding_6_workbook_has_widths_percent_and_date_formats_print_setup_and_the_not_met_fill() {
+    let dir = round_2027();
+    let path = dir.join("report.xlsx");
+    let mut workbook: Xlsx<_> = open_workbook(&path).expect("xlsx");
+    let names = workbook.sheet_names();
+    // 整改清单: deadlines are dates, values numbers.
+    let list = workbook.worksheet_range("整改清单").expect("整改清单");
+    let header: Vec<String> = list.rows().next().expect("header").iter().map(ToString::to_string).collect();
+    let deadline = header.iter().position(|name| name == "整改期限").expect("整改期限");
+    let row = list.rows().nth(1).expect("an item");
+    assert!(matches!(row[deadline], Data::DateTime(_)), "a deadline is a date cell: {:?}", row[deadline]);
+    // The styles: percent, 是/否, date formats and the not-met fill.
+    let styles = xlsx_part(&path, "xl/styles.xml");
+    for code in ["0.00%", "yyyy-mm-dd", "[=1]&quot;是&quot;;[=0]&quot;否&quot;;0"] {
+        assert!(styles.contains(&format!("formatCode=\"{code}\"")), "number format {code}");
+    }
+    assert!(!styles.contains("formatCode=\"0.####\""), "no format that shows `100.`");
+    // Every sheet prints landscape on A4, one page wide, with its header row repeated, and
+    // has fitted column widths.
+    let book = xlsx_part(&path, "xl/workbook.xml");
+    for (index, name) in names.iter().enumerate() {
+        let sheet = xlsx_part(&path, &format!("xl/worksheets/sheet{}.xml", index + 1));
+        assert!(
+            sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
+            "{name}: A4 landscape"
+        );
+        assert!(sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""), "{name}: column widths");
+        assert!(sheet.contains("fitToPage=\"1\""), "{name}: fitted to the page width");
+        assert!(
+            book.contains(&format!("'{name}'!$1:$1")) || book.contains(&format!("{name}!$1:$1")),
+            "{name}: print titles"
+        );
+    }
+    // A not-met status cell of 学校 is filled with NOT_MET_FILL.
+    let index = names.iter().position(|name| name == "学校").expect("学校");
+    let sheet = xlsx_part(&path, &format!("xl/worksheets/sheet{}.xml", index + 1));
+    let shared = xlsx_part(&path, "xl/sharedStrings.xml");
+    let not_met = shared.split("<si>").skip(1).position(|entry| entry.contains(">未达标<")).expect("未达标 string");
+    let cell_start = sheet.find(&format!("t=\"s\"><v>{not_met}</v>")).expect("a 未达标 cell");
+    let cell = &sheet[sheet[..cell_start].rfind("<c ").expect("cell")..cell_start];
+    let style: usize = attribute(cell, "s").expect("styled").parse().expect("index");
+    let xf = nth_element(&styles, "cellXfs", "xf", style);
+    let fill: usize = attribute(xf, "fillId").expect("fill").parse().expect("index");
+    let fill = nth_element(&styles, "fills", "fill", fill);
+    assert!(fill.contains(&format!("rgb=\"FF{:06X}\"", dudao_publish::report::NOT_MET_FILL)), "not-met fill: {fill}");
+}
+
+#[test]
+fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills() {
+    let dir = round_2027();
+    let results = read_json(&dir.join("results.json"));
+    let machun = county_id(&results, "马村区");
+    let report = dir.join("counties").join(format!("{machun}-马村区.docx"));
+    let xml = xlsx_part(&report, "word/document.xml");
+    for heading in ["一、总体情况", "二、主要问题", "三、指标结果", "四、学校情况", "五、整改清单"]
+    {
+        let at = xml.find(&format!(">{heading}<")).unwrap_or_else(|| panic!("heading {heading}"));
+        let start = xml[..at].rfind("<w:p>").max(xml[..at].rfind("<w:p ")).expect("paragraph");
+        let paragraph = &xml[start..at];
+        assert!(paragraph.contains("w:val=\"Heading1\""), "{heading} is a heading: {paragraph}");
+    }
+    let total = subject(&results, &machun)["overall"]["total"].as_f64().expect("total");
+    let shown = format!("{}", (total * 100.0).round() / 100.0);
+    assert!(xml.contains(&format!("综合得分 {shown}，")), "the overall score, two decimals: {shown}");
+    for veto in subject(&results, &machun)["overall"]["vetoes"].as_array().into_iter().flatten() {
+        assert!(xml.contains(veto["reason"].as_str().expect("reason")), "the veto worded as its finding");
+    }
+    assert!(xml.contains(&format!("w:fill=\"{:06X}\"", dudao_publish::report::NOT_MET_FILL)), "not-met rows filled");
+    assert!(xml.contains("<w:tblLayout w:type=\"fixed\""), "fixed column widths");
+    // Its orders: one page each, every overdue finding named.
+    let orders_path = dir.join("counties").join(format!("{machun}-马村区-督办单.docx"));
+    let orders_xml = xlsx_part(&orders_path, "word/document.xml");
+    let section = &results["rectification"];
+    let items = section["items"].as_array().expect("items");
+    let own: Vec<&serde_json::Value> =
+        section["orders"]
+            .as_array()
+            .expect("orders")
+            .iter()
+            .filter(|order| {
+                order["unit_id"] == machun.as_str()
+                    || order["items"].as_array().expect("items").iter().any(|id| {
+                        items.iter().any(|item| item["id"] == *id && item["supervisor_id"] == machun.as_str())
+                    })
+            })
+            .collect();
+    assert!(!own.is_empty());
+    assert_eq!(orders_xml.matches("<w:br w:type=\"page\"").count(), own.len() - 1, "a page per order");
+    for order in own {
+        assert!(orders_xml.contains(order["number"].as_str().expect("number")));
+        for id in order["items"].as_array().expect("items") {
+            let item = items.iter().find(|item| item["id"] == *id).expect("item");
+            assert!(orders_xml.contains(&escaped(item["indicator_name"].as_str().expect("name"))));
+        }
+    }
+}
+
+#[test]
+fn pdf_option_prints_each_document_to_a4() {
+    let Some(_) = chromium() else { return };
+    let dir = out_dir("2026-pdf");
+    let results = read_json(&round_2026().join("results.json"));
+    let wenxian = county_id(&results, "温县");
+    report("fixtures/plans/jiaozuo-2026.toml", "fixtures/jiaozuo", &dir, &["--county", &wenxian, "--pdf"]);
+    let pdf = dir.join("counties").join(format!("{wenxian}-温县.pdf"));
+    let pages = pdf_pages(&pdf);
+    eprintln!("温县 2026 report: {pages} A4 pages");
+    assert!((2..=20).contains(&pages), "{pages} pages");
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("/MediaBox [0 0 594.95996 841.91998]") || text.contains("/MediaBox [0 0 595"), "A4 pages");
 }

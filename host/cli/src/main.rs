@@ -14,6 +14,7 @@ mod inputs;
 mod inspect;
 mod new;
 mod output;
+mod pdf;
 mod pin;
 mod report;
 mod run;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 use dudao_publish::report::{self as publish, PublishError, PublishOptions};
+use rules_sdk::wire::Level;
 
 use crate::inputs::{RunArgs, evaluate_with_progress};
 use crate::{Exit, Failure};
@@ -24,6 +25,15 @@ pub struct Args {
     /// results.json is not written).
     #[arg(long)]
     public: bool,
+    /// Write only this county's documents (its report and supervision orders), by its code.
+    #[arg(long, value_name = "CODE")]
+    county: Option<String>,
+    /// Also print every HTML document to PDF (A4) with a headless Chromium.
+    #[arg(long)]
+    pdf: bool,
+    /// The Chromium to print PDFs with (default: /usr/bin/chromium or `chromium` on PATH).
+    #[arg(long, value_name = "PATH", requires = "pdf")]
+    chromium: Option<PathBuf>,
     /// The round's date (YYYY-MM-DD); required unless the plan sets `date`.
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
@@ -31,7 +41,9 @@ pub struct Args {
 
 fn publish_failure(error: PublishError) -> Failure {
     match error {
-        PublishError::Write { .. } | PublishError::Workbook(_) => Failure::unexpected(error),
+        PublishError::Write { .. } | PublishError::Workbook(_) | PublishError::Document(_) => {
+            Failure::unexpected(error)
+        }
         other => Failure::bad_input(other),
     }
 }
@@ -50,13 +62,37 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
     let mut inputs = args.inputs.input_files();
     inputs.extend(args.previous.clone());
     crate::guard::refuse_overwrite(&outputs, &inputs)?;
-    let previous = args.previous.as_deref().map(publish::read_previous).transpose().map_err(publish_failure)?;
+    let previous = match &args.previous {
+        Some(path) => Some((path.clone(), publish::read_previous(path).map_err(publish_failure)?)),
+        None => None,
+    };
+    let chromium = if args.pdf {
+        Some(crate::pdf::find_chromium(args.chromium.as_deref()).map_err(Failure::bad_input)?)
+    } else {
+        None
+    };
     let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
     let options = PublishOptions { date: args.date.clone(), public: args.public, previous };
     let report = publish::build(&evaluation, round.as_ref(), &options).map_err(publish_failure)?;
-    let written = publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref()).map_err(publish_failure)?;
+    let scope = match &args.county {
+        None => publish::Scope::All,
+        Some(code) => publish::Scope::County(report.county_index(code).ok_or_else(|| {
+            let known: Vec<String> =
+                report.level(Level::County).iter().map(|county| format!("{} {}", county.id, county.name)).collect();
+            Failure::bad_input(anyhow!("`--county {code}`：数据中没有这个县级单位代码（有：{}）", known.join("、")))
+        })?),
+    };
+    let written =
+        publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref(), scope).map_err(publish_failure)?;
     for path in &written {
         crate::ui::info(format_args!("wrote {}", path.display()));
+    }
+    if let Some(chromium) = &chromium {
+        for html in written.iter().filter(|path| path.extension().is_some_and(|ext| ext == "html")) {
+            let pdf = html.with_extension("pdf");
+            crate::pdf::print(chromium, html, &pdf).map_err(Failure::unexpected)?;
+            eprintln!("wrote {}", pdf.display());
+        }
     }
     let failures = evaluation.failures();
     if failures.is_empty() {

@@ -14,6 +14,7 @@
 mod csv_source;
 mod json_source;
 pub mod messages;
+mod owners;
 mod scope;
 mod sheet;
 pub mod template;

@@ -38,6 +38,19 @@ pub struct Plan {
     pub date: Option<String>,
     /// Comprehensive or special.
     pub kind: RoundKind,
+    /// The family of rounds this one belongs to (`jiaozuo-comprehensive`): a follow-up
+    /// (`--previous`) must be an earlier round of the same family. The kind when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The issuing office (发布单位), printed on every report's cover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The document number (文号), such as `焦教督〔2026〕12号`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
+    /// The foreword (前言) of the reports; paragraphs separated by blank lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreword: Option<String>,
     /// For a special round: the indicators it covers (exact ids, or prefixes ending in `*`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<String>,
@@ -261,6 +274,15 @@ pub enum PlanError {
 }
 
 impl Plan {
+    /// The family of rounds ([`Plan::family`] field): the plan's own, else its kind
+    /// (`comprehensive`, `special`).
+    pub fn family(&self) -> String {
+        self.family.clone().unwrap_or_else(|| match self.kind {
+            RoundKind::Comprehensive => "comprehensive".to_owned(),
+            RoundKind::Special => "special".to_owned(),
+        })
+    }
+
     /// Reads and checks a plan file.
     ///
     /// # Errors

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use rules_sdk::wire::Level;
 
 use super::rectification::value_with_unit;
-use super::{Report, format_rounded, status_words};
+use super::{Report, numbers, status_words};
 
 /// Escapes a table cell.
 fn cell(text: &str) -> String {
@@ -30,13 +30,27 @@ fn grade_or_dash(grade: Option<&str>) -> String {
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}报告{}\n", report.title, if report.public { "（公开版）" } else { "" });
-    let _ = writeln!(out, "- 轮次：`{}`（{}）", report.round_id, report.period);
+    if let Some(issuer) = &report.issuer {
+        let _ = writeln!(out, "- 发布单位：{issuer}");
+    }
+    if let Some(number) = &report.document_number {
+        let _ = writeln!(out, "- 文号：{number}");
+    }
     let _ = writeln!(out, "- 日期：{}", report.date);
     let _ = writeln!(out, "- 数据 sha256：`{}`", report.dataset_sha256);
     if report.public {
-        let _ = writeln!(out, "- 公开版：以下指标不公开，本报告未列出：{}", report.hidden.join("、"));
+        let _ = writeln!(
+            out,
+            "- 公开版：{}等{}项指标的结果不公开，本报告未列出。{}",
+            report.hidden_names.join("、"),
+            report.hidden_names.len(),
+            super::PUBLIC_SCORE_RULE
+        );
     }
     out.push('\n');
+    for paragraph in &report.foreword {
+        let _ = writeln!(out, "{paragraph}\n");
+    }
 
     // 一、全市概况
     let _ = writeln!(out, "## 一、全市概况\n");
@@ -53,14 +67,14 @@ pub fn markdown(report: &Report) -> String {
         for &pack in &packs {
             cells.push(match county.score(pack) {
                 Some(score) => {
-                    format!("{} {}", format_rounded(score.total), grade_or_dash(score.grade.as_deref()))
+                    format!("{} {}", numbers::score(score.total), grade_or_dash(score.grade.as_deref()))
                 }
                 None => "—".to_owned(),
             });
         }
         match &county.overall {
             Some(overall) => {
-                cells.push(format_rounded(overall.total));
+                cells.push(numbers::score(overall.total));
                 cells.push(grade_or_dash(overall.grade.as_deref()));
                 cells.push(overall.vetoes.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join("；"));
             }
@@ -97,7 +111,7 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "综合得分 {}，综合等级 {}。\n",
-                format_rounded(overall.total),
+                numbers::score(overall.total),
                 grade_or_dash(overall.grade.as_deref())
             );
         }
@@ -108,7 +122,7 @@ pub fn markdown(report: &Report) -> String {
             header(&mut out, &["学校", "代码", "综合得分", "综合等级", "未达标指标数"]);
             for school in schools {
                 let (total, grade) = match &school.overall {
-                    Some(overall) => (format_rounded(overall.total), grade_or_dash(overall.grade.as_deref())),
+                    Some(overall) => (numbers::score(overall.total), grade_or_dash(overall.grade.as_deref())),
                     None => ("—".to_owned(), "—".to_owned()),
                 };
                 row(
@@ -149,7 +163,7 @@ pub fn markdown(report: &Report) -> String {
                 item.unit_name.clone(),
                 item.supervisor_name.clone().unwrap_or_default(),
                 format!("{}{}", item.indicator_name, if item.local { "（地方）" } else { "" }),
-                value_with_unit(item.value, None),
+                value_with_unit(item.value, item.unit.as_deref()),
                 item.threshold.clone().unwrap_or_default(),
                 if item.veto { "是".to_owned() } else { String::new() },
                 item.deadline.clone().unwrap_or_default(),
@@ -195,7 +209,12 @@ pub fn markdown(report: &Report) -> String {
                 order.unit_name,
                 order.supervisor_name.as_ref().map(|name| format!("（督办单位：{name}）")).unwrap_or_default(),
                 order.items.len(),
-                order.items.join("、")
+                order
+                    .items
+                    .iter()
+                    .map(|id| report.item(id).map_or(id.as_str(), |item| item.indicator_name.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("、")
             );
         }
         out.push('\n');
@@ -207,7 +226,7 @@ pub fn markdown(report: &Report) -> String {
         Some(rounds) => {
             let _ = writeln!(
                 out,
-                "连续 {rounds} 轮综合等级为{}的单位可免除督导：{}\n",
+                "连续 {rounds} 轮综合等级为{}、且本轮无一票否决和逾期未整改问题的单位，可免除督导：{}\n",
                 rect.top_grade.as_deref().unwrap_or("优秀"),
                 if rect.exemption.is_empty() {
                     "无。".to_owned()
@@ -223,7 +242,7 @@ pub fn markdown(report: &Report) -> String {
     if rect.accountability.is_empty() {
         let _ = writeln!(out, "问责建议（不得评优评先）：无。");
     } else {
-        let _ = writeln!(out, "问责建议（不得评优评先）：\n");
+        let _ = writeln!(out, "问责建议（不得评优评先；列入问责建议的单位不免除督导）：\n");
         header(&mut out, &["单位", "代码", "原因"]);
         for unit in &rect.accountability {
             row(&mut out, &[unit.name.clone(), unit.id.clone(), unit.reasons.join("；")]);
@@ -233,15 +252,14 @@ pub fn markdown(report: &Report) -> String {
 }
 
 fn indicator_table(out: &mut String, report: &Report, lines: &[&super::IndicatorLine]) {
-    header(out, &["指标包", "对象", "指标", "名称", "值", "标准", "状态", "说明"]);
+    header(out, &["指标体系", "对象", "指标", "值", "标准", "状态", "说明"]);
     for line in lines {
         let pack = &report.packs[line.pack];
         row(
             out,
             &[
-                format!("{}{}", pack.id, if pack.local { "（地方）" } else { "" }),
+                format!("{}{}", pack.title, if pack.local { "（地方）" } else { "" }),
                 line.subject_name.clone(),
-                line.id.clone(),
                 format!("{}{}", line.name, if line.veto { "（一票否决）" } else { "" }),
                 value_with_unit(line.value, line.unit.as_deref()),
                 line.threshold.clone().unwrap_or_default(),

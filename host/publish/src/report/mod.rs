@@ -6,9 +6,12 @@
 //! A [`Report`] is built once from an evaluation and its round; every format is a pure
 //! function of it, so the same inputs give the same bytes.
 
+mod county;
+mod docx;
 mod followup;
 mod html;
 mod markdown;
+pub mod numbers;
 mod rectification;
 mod xlsx;
 
@@ -18,11 +21,13 @@ use std::path::{Path, PathBuf};
 use rules_sdk::wire::{Level, Manifest, Status};
 
 use crate::results::{self, subject_name};
-use crate::text::{format_rounded, format_value, threshold_text, upper_limit};
+use crate::text::{applying_thresholds, upper_limit};
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::plan::{self, ScopeKind};
 use dudao_engine::round::Round;
 
+pub use county::{county_html, orders_html};
+pub use docx::{county_docx, orders_docx};
 pub use followup::read_previous;
 pub use html::html;
 pub use markdown::markdown;
@@ -50,6 +55,14 @@ pub enum PublishError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The previous results are not an earlier round of the same family over the same units.
+    #[error("`--previous {}` 不能作为本轮的上一轮：{message}", path.display())]
+    PreviousNotEarlier {
+        /// The file.
+        path: PathBuf,
+        /// Why, in Chinese, naming both rounds.
+        message: String,
+    },
     /// The previous results are not a `dudao report` record.
     #[error("previous results `{}` are not usable: {message}", path.display())]
     PreviousInvalid {
@@ -58,6 +71,9 @@ pub enum PublishError {
         /// What is wrong.
         message: String,
     },
+    /// A DOCX document could not be made.
+    #[error("cannot make document: {0}")]
+    Document(String),
     /// A workbook could not be made.
     #[error("cannot make workbook: {0}")]
     Workbook(String),
@@ -71,6 +87,13 @@ pub enum PublishError {
     },
 }
 
+/// The rule for scores in the public version, as the report states it: scores are the
+/// round's official results, computed over every indicator; the public version leaves out
+/// the withheld indicators' results and the dimensions made of them, but does not recompute
+/// totals without them, so that a unit has one score whichever version is read.
+pub const PUBLIC_SCORE_RULE: &str =
+    "各单位得分和等级按全部指标（含不公开指标）计算，与内部版一致，公开版不因略去指标而重新计算。";
+
 /// How to make a report.
 #[derive(Debug, Clone, Default)]
 pub struct PublishOptions {
@@ -78,8 +101,9 @@ pub struct PublishOptions {
     pub date: Option<String>,
     /// The public version: indicators matching the plan's `not_public` patterns are left out.
     pub public: bool,
-    /// The previous round's record, for follow-up (回头看) and exemption streaks.
-    pub previous: Option<PreviousRound>,
+    /// The previous round's record and the file it was read from, for follow-up (回头看) and
+    /// exemption streaks.
+    pub previous: Option<(PathBuf, PreviousRound)>,
 }
 
 /// A pack as a report names it.
@@ -113,7 +137,8 @@ pub struct OverallLine {
     pub total: f64,
     /// Grade.
     pub grade: Option<String>,
-    /// Vetoes that fired: indicator name and cap.
+    /// Vetoes that fired, worded as findings (the veto's reason, `存在重点学校或重点班…`), and
+    /// the grade each caps at.
     pub vetoes: Vec<(String, String)>,
 }
 
@@ -134,8 +159,10 @@ pub struct IndicatorLine {
     pub value: Option<f64>,
     /// Unit of the value.
     pub unit: Option<String>,
-    /// Threshold text (`≤ 0.5`).
+    /// The requirement as a reader sees it (`≤ 0.45`, `≥ 95%`, `须为“是”`).
     pub threshold: Option<String>,
+    /// Where the requirement comes from (document and item).
+    pub source: Option<String>,
     /// The upper limit, when the first threshold is one (`≤ 0.5` gives 0.5).
     pub upper_limit: Option<f64>,
     /// Status.
@@ -144,6 +171,8 @@ pub struct IndicatorLine {
     pub note: String,
     /// The indicator carries a veto (一票否决).
     pub veto: bool,
+    /// The veto's finding as the document words it (`存在重点学校或重点班`), when it carries one.
+    pub veto_reason: Option<String>,
     /// Aggregated by the host from lower levels.
     pub rollup: bool,
 }
@@ -181,9 +210,28 @@ impl UnitReport {
     }
 }
 
-/// An inspection report, built once and written in every format.
+/// An inspection report, built once and written in every format: the round's results
+/// ([`View`], which the report dereferences to) and the rectification loop computed from them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// What the round found, per unit.
+    pub view: View,
+    /// The rectification loop.
+    pub rectification: Rectification,
+}
+
+impl std::ops::Deref for Report {
+    type Target = View;
+
+    fn deref(&self) -> &View {
+        &self.view
+    }
+}
+
+/// What a round found, per unit: the view model every format (and the platform's county,
+/// zone and school pages) renders, built once from an evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
     /// Round id.
     pub round_id: String,
     /// Chinese title.
@@ -192,10 +240,20 @@ pub struct Report {
     pub period: String,
     /// Round date.
     pub date: String,
+    /// The family of rounds ([`dudao_engine::plan::Plan::family`]).
+    pub family: String,
+    /// The issuing office (发布单位).
+    pub issuer: Option<String>,
+    /// The document number (文号).
+    pub document_number: Option<String>,
+    /// The foreword (前言), one entry per paragraph.
+    pub foreword: Vec<String>,
     /// Public version.
     pub public: bool,
     /// Indicator patterns left out (public version only).
     pub hidden: Vec<String>,
+    /// The names of the indicators left out, as `指标包：指标` (public version only).
+    pub hidden_names: Vec<String>,
     /// sha256 of the dataset.
     pub dataset_sha256: String,
     /// Packs, in evaluation order.
@@ -204,11 +262,42 @@ pub struct Report {
     pub grade_names: Vec<String>,
     /// Units per level, in dataset order.
     pub units: BTreeMap<Level, Vec<UnitReport>>,
-    /// The rectification loop.
-    pub rectification: Rectification,
 }
 
 impl Report {
+    /// The rectification items a county answers for: its own and its schools' (it supervises
+    /// those), in list order.
+    pub fn items_of(&self, county: usize) -> Vec<&Item> {
+        let Some(id) = self.level(Level::County).get(county).map(|unit| unit.id.as_str()) else { return Vec::new() };
+        self.rectification
+            .items
+            .iter()
+            .filter(|item| item.unit_id == id || item.supervisor_id.as_deref() == Some(id))
+            .collect()
+    }
+
+    /// The supervision orders of a county and of its schools, in order.
+    pub fn orders_of(&self, county: usize) -> Vec<&Order> {
+        let items = self.items_of(county);
+        self.rectification
+            .orders
+            .iter()
+            .filter(|order| order.items.iter().any(|id| items.iter().any(|item| item.id == *id)))
+            .collect()
+    }
+
+    /// The rectification item with this id.
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.rectification.items.iter().find(|item| item.id == id)
+    }
+}
+
+impl View {
+    /// The index of the county with this code.
+    pub fn county_index(&self, code: &str) -> Option<usize> {
+        self.level(Level::County).iter().position(|county| county.id == code)
+    }
+
     /// The units of a level.
     pub fn level(&self, level: Level) -> &[UnitReport] {
         self.units.get(&level).map_or(&[], Vec::as_slice)
@@ -258,35 +347,67 @@ impl Report {
     }
 }
 
-/// The threshold of a result as text. When none applies by name (a school that is not split
-/// into parts, for an indicator whose thresholds differ by stage), every threshold is shown
-/// with the stage it applies to: `≥ 4.2（小学）；≥ 5.3（初中）`.
+/// The threshold of a result as a reader sees it ([`numbers::bound`]: `≥ 95%`, `须为“是”`).
+/// When none applies by name (a school that is not split into parts, for an indicator whose
+/// thresholds differ by stage), every threshold is shown with the stage it applies to:
+/// `≥ 4.2 m²（小学）；≥ 5.3 m²（初中）`.
 fn threshold_for(manifest: &Manifest, indicator: &str, subject: &str) -> Option<String> {
-    threshold_text(manifest, indicator, subject).or_else(|| {
-        let node = manifest.node(indicator)?;
-        let stage = |target: &str| match target {
-            "primary" => "小学".to_owned(),
-            "junior" => "初中".to_owned(),
-            other => other.to_owned(),
-        };
-        let parts: Vec<String> = node
-            .thresholds
-            .iter()
-            .map(|threshold| {
-                let bound = format!("{} {}", threshold.op.symbol(), format_value(threshold.value));
-                match &threshold.applies_to {
-                    Some(target) => format!("{bound}（{}）", stage(target)),
-                    None => bound,
-                }
-            })
-            .collect();
-        (!parts.is_empty()).then(|| parts.join("；"))
-    })
+    let node = manifest.node(indicator)?;
+    let unit = node.unit.as_deref();
+    let applying = applying_thresholds(manifest, indicator, subject);
+    if !applying.is_empty() {
+        let bounds: Vec<String> =
+            applying.iter().map(|threshold| numbers::bound(threshold.op, threshold.value, unit)).collect();
+        return Some(bounds.join("，"));
+    }
+    let stage = |target: &str| match target {
+        "primary" => "小学".to_owned(),
+        "junior" => "初中".to_owned(),
+        other => other.to_owned(),
+    };
+    let parts: Vec<String> = node
+        .thresholds
+        .iter()
+        .map(|threshold| {
+            let bound = numbers::bound(threshold.op, threshold.value, unit);
+            match &threshold.applies_to {
+                Some(target) => format!("{bound}（{}）", stage(target)),
+                None => bound,
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("；"))
 }
 
-/// A value as a report shows it: rounded, with its unit.
-pub fn shown_value(value: Option<f64>) -> String {
-    value.map(format_rounded).unwrap_or_else(|| "—".to_owned())
+/// Where the requirement of a result comes from: its applying threshold's source, else its
+/// first threshold's, else its veto's.
+fn source_of(manifest: &Manifest, indicator: &str, subject: &str) -> Option<String> {
+    let node = manifest.node(indicator)?;
+    let source = applying_thresholds(manifest, indicator, subject)
+        .first()
+        .map(|threshold| &threshold.source)
+        .or_else(|| node.thresholds.first().map(|threshold| &threshold.source))
+        .or_else(|| node.veto.as_ref().map(|veto| &veto.source))?;
+    Some(format!("{}{}", source.document, source.item))
+}
+
+/// The requirement of a rolled-up result: its own thresholds, or (without them) that every
+/// member meets the indicator, which is how the host judges it.
+fn rollup_requirement(rollup: Option<&rules_sdk::wire::Rollup>, unit: Option<&str>, members: &str) -> String {
+    match rollup {
+        Some(rollup) if !rollup.thresholds.is_empty() => rollup
+            .thresholds
+            .iter()
+            .map(|threshold| numbers::bound(threshold.op, threshold.value, unit))
+            .collect::<Vec<_>>()
+            .join("，"),
+        _ => format!("所属{members}全部达标"),
+    }
+}
+
+/// A value as a report shows it, by the kind of its unit ([`numbers::value`]).
+pub fn shown_value(value: Option<f64>, unit: Option<&str>) -> String {
+    numbers::value(value, unit)
 }
 
 /// A status in Chinese.
@@ -329,18 +450,10 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         })
         .collect();
     let prepared = &evaluation.prepared;
-    let mut school_county: BTreeMap<(Level, usize), usize> = BTreeMap::new();
-    for lower in [Level::Zone, Level::School] {
-        if let Some(lists) = prepared.members.get(&(Level::County, lower)) {
-            for (county, members) in lists.iter().enumerate() {
-                for member in members {
-                    school_county.insert((lower, *member), county);
-                }
-            }
-        }
-    }
     let mut units: BTreeMap<Level, Vec<UnitReport>> = BTreeMap::new();
     for (level, subjects) in &prepared.subjects {
+        // The county a zone or school belongs to, from its one home in the dataset.
+        let owners = if *level == Level::County { vec![None; subjects.len()] } else { prepared.counties_of(*level) };
         units.insert(
             *level,
             subjects
@@ -351,7 +464,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                     index,
                     id: subject.id.clone(),
                     name: subject.name.clone(),
-                    county: school_county.get(&(*level, index)).copied(),
+                    county: owners.get(index).copied().flatten(),
                     scores: Vec::new(),
                     overall: None,
                     indicators: Vec::new(),
@@ -376,10 +489,12 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 value: result.value,
                 unit: node.and_then(|node| node.unit.clone()),
                 threshold: threshold_for(manifest, &result.indicator, &result.subject),
+                source: source_of(manifest, &result.indicator, &result.subject),
                 upper_limit: upper_limit(manifest, &result.indicator, &result.subject),
                 status: result.status,
                 note: result.note.clone().unwrap_or_default(),
                 veto: node.is_some_and(|node| node.veto.is_some()),
+                veto_reason: node.and_then(|node| node.veto.as_ref()).map(|veto| veto.reason.clone()),
                 rollup: false,
             });
         }
@@ -394,6 +509,15 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         };
         let node = manifest.node(&rolled.indicator);
         let member_level = node.and_then(|node| node.level).map_or("", |level| level.chinese());
+        // A share of members is a share, and a coefficient of variation is one, whatever the
+        // members' unit.
+        let unit = match rolled.method {
+            rules_sdk::wire::Aggregation::ShareMet => Some("比例".to_owned()),
+            rules_sdk::wire::Aggregation::Cv => Some("差异系数".to_owned()),
+            _ => node.and_then(|node| node.unit.clone()),
+        };
+        let rollup = node.and_then(|node| node.rollup.iter().find(|rollup| rollup.to == rolled.level));
+        let requirement = rollup_requirement(rollup, unit.as_deref(), member_level);
         target.indicators.push(IndicatorLine {
             pack: rolled.pack,
             subject: target.id.clone(),
@@ -401,15 +525,16 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
             id: rolled.indicator.clone(),
             name: node.map_or_else(|| rolled.indicator.clone(), |node| node.name.clone()),
             value: rolled.value,
-            // A share of members is a share, whatever the members' unit.
-            unit: node.and_then(|node| node.unit.clone()).filter(|_| {
-                !matches!(rolled.method, rules_sdk::wire::Aggregation::ShareMet | rules_sdk::wire::Aggregation::Cv)
-            }),
-            threshold: None,
+            unit,
+            threshold: Some(requirement),
+            source: rollup
+                .and_then(|rollup| rollup.thresholds.first())
+                .map(|t| format!("{}{}", t.source.document, t.source.item)),
             upper_limit: None,
             status: rolled.status,
             note: format!("{}个{member_level}{}", rolled.members, results::aggregation_words(rolled.method)),
             veto: false,
+            veto_reason: None,
             rollup: true,
         });
     }
@@ -435,7 +560,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
             target.overall = Some(OverallLine {
                 total: overall.total,
                 grade: overall.grade.clone(),
-                vetoes: overall.vetoes.iter().map(|veto| (veto.name.clone(), veto.cap.clone())).collect(),
+                vetoes: overall.vetoes.iter().map(|veto| (veto.reason.clone(), veto.cap.clone())).collect(),
             });
         }
     }
@@ -450,25 +575,95 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
             .find(|bands| !bands.is_empty())
             .map_or_else(Vec::new, |bands| bands.iter().map(|band| band.name.clone()).collect()),
     };
-    let mut report = Report {
+    let hidden_names: Vec<String> = evaluation
+        .packs
+        .iter()
+        .flat_map(|pack| {
+            pack.manifest
+                .nodes()
+                .into_iter()
+                .filter(|node| !shown(&node.id))
+                .map(|node| format!("{}：{}", pack.info.title, node.name))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let view = View {
         round_id: round.map_or_else(|| "dudao".to_owned(), |round| round.plan.id.clone()),
         title: round.map_or_else(|| "教育督导评估".to_owned(), |round| round.plan.title.clone()),
         period: round.map_or_else(|| date[..4].to_owned(), |round| round.plan.period.clone()),
         date,
+        family: round.map_or_else(|| "dudao".to_owned(), |round| round.plan.family()),
+        issuer: round.and_then(|round| round.plan.issuer.clone()),
+        document_number: round.and_then(|round| round.plan.document_number.clone()),
+        foreword: round
+            .and_then(|round| round.plan.foreword.as_deref())
+            .map(|text| {
+                text.split("\n\n").map(|paragraph| paragraph.trim().to_owned()).filter(|p| !p.is_empty()).collect()
+            })
+            .unwrap_or_default(),
         public: options.public,
         hidden,
+        hidden_names,
         dataset_sha256: evaluation.dataset.sha256.clone(),
         packs,
         grade_names,
         units,
-        rectification: Rectification::default(),
     };
-    report.rectification = rectification::rectification(evaluation, round, &report, options.previous.as_ref());
-    Ok(report)
+    if let Some((path, previous)) = &options.previous {
+        followup::check_previous(path, previous, &view)?;
+    }
+    let rectification =
+        rectification::rectification(evaluation, round, &view, options.previous.as_ref().map(|(_, previous)| previous));
+    Ok(Report { view, rectification })
 }
 
-/// The files `dudao report` writes into its output folder.
+/// The files `dudao report` writes into its output folder (besides the county documents in
+/// [`COUNTIES_DIR`]).
 pub const FILES: [&str; 5] = ["results.json", "report.html", "report.md", "report.xlsx", "rectification.csv"];
+
+/// The folder of the county documents: `<code>-<name>.html` and `.docx` (the county report)
+/// and `<code>-<name>-督办单.html` and `.docx` (its supervision orders, when it has any).
+pub const COUNTIES_DIR: &str = "counties";
+
+/// What [`write_all`] writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// The city overview, every county's documents and the machine outputs.
+    #[default]
+    All,
+    /// Only this county's documents (index into the county level).
+    County(usize),
+}
+
+/// The county documents of county number `county`: file names (under [`COUNTIES_DIR`]) and
+/// contents — the report and its orders, each as HTML and DOCX.
+///
+/// # Errors
+///
+/// [`PublishError::Document`] when a DOCX document cannot be made.
+pub fn county_documents(report: &Report, county: usize) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
+    let unit = &report.level(Level::County)[county];
+    let base = format!("{}-{}", unit.id, unit.name);
+    let mut documents = vec![
+        (format!("{base}.html"), county_html(report, county).into_bytes()),
+        (format!("{base}.docx"), county_docx(report, county)?),
+    ];
+    if let Some(orders) = orders_html(report, county) {
+        documents.push((format!("{base}-督办单.html"), orders.into_bytes()));
+    }
+    if let Some(orders) = orders_docx(report, county)? {
+        documents.push((format!("{base}-督办单.docx"), orders));
+    }
+    Ok(documents)
+}
+
+/// A UTF-8 byte order mark in front of CSV text: Excel in Chinese locales reads a CSV file
+/// without one as GBK and garbles it.
+pub fn with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    bytes
+}
 
 /// Writes every format of a report into `dir` (each file atomically). `results.json` (the
 /// audit record with its `rectification` section) is written for the internal version only:
@@ -482,19 +677,34 @@ pub fn write_all(
     report: &Report,
     evaluation: &Evaluation,
     round: Option<&Round>,
+    scope: Scope,
 ) -> Result<Vec<PathBuf>, PublishError> {
-    std::fs::create_dir_all(dir).map_err(|source| PublishError::Write { path: dir.to_owned(), source })?;
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
-    if !report.public {
-        files.push(("results.json", results_json(evaluation, round, report).into_bytes()));
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if scope == Scope::All {
+        if !report.public {
+            files.push(("results.json".into(), results_json(evaluation, round, report).into_bytes()));
+        }
+        files.push(("report.html".into(), html(report).into_bytes()));
+        files.push(("report.md".into(), markdown(report).into_bytes()));
+        files.push(("report.xlsx".into(), xlsx(report)?));
+        files.push(("rectification.csv".into(), with_bom(&csv(report))));
     }
-    files.push(("report.html", html(report).into_bytes()));
-    files.push(("report.md", markdown(report).into_bytes()));
-    files.push(("report.xlsx", xlsx(report)?));
-    files.push(("rectification.csv", csv(report).into_bytes()));
+    let counties: Vec<usize> = match scope {
+        Scope::All => (0..report.level(Level::County).len()).collect(),
+        Scope::County(county) => vec![county],
+    };
+    for county in counties {
+        for (name, bytes) in county_documents(report, county)? {
+            files.push((Path::new(COUNTIES_DIR).join(name), bytes));
+        }
+    }
     let mut written = Vec::new();
     for (name, bytes) in files {
         let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| PublishError::Write { path: parent.to_owned(), source })?;
+        }
         dudao_engine::files::write_atomically(&path, &bytes)
             .map_err(|source| PublishError::Write { path: path.clone(), source })?;
         written.push(path);

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rules_sdk::wire::{Level, Status};
 use serde::{Deserialize, Serialize};
 
-use super::{Report, shown_value};
+use super::{Report, View, shown_value};
 use crate::text::format_value;
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::plan;
@@ -69,9 +69,15 @@ pub struct Item {
     pub indicator_name: String,
     /// The value found.
     pub value: Option<f64>,
+    /// Its unit, as the pack declares it (`比例`, `m²`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// The threshold, as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<String>,
+    /// Where the threshold comes from (document and item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The pack's note.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -143,6 +149,12 @@ pub struct Rectification {
     pub round: String,
     /// Round date.
     pub date: String,
+    /// The family of rounds: a later round follows up only a round of its family.
+    #[serde(default)]
+    pub family: String,
+    /// Ids of the county-level units evaluated: a later round follows up only the same units.
+    #[serde(default)]
+    pub counties: Vec<String>,
     /// Days allowed for rectification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline_days: Option<u32>,
@@ -203,6 +215,9 @@ pub struct Order {
     pub supervisor_name: Option<String>,
     /// Ids of the overdue items.
     pub items: Vec<String>,
+    /// The new deadline set by the order (round date + the plan's deadline days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
 }
 
 /// The key matched across rounds.
@@ -214,7 +229,7 @@ fn key(pack: &str, subject: &str, indicator: &str) -> String {
 pub(super) fn rectification(
     evaluation: &Evaluation,
     round: Option<&Round>,
-    report: &Report,
+    report: &View,
     previous: Option<&PreviousRound>,
 ) -> Rectification {
     let deadline_days = round.and_then(|round| round.plan.rectification).map(|rules| rules.deadline_days);
@@ -274,7 +289,9 @@ pub(super) fn rectification(
                     indicator: line.id.clone(),
                     indicator_name: line.name.clone(),
                     value: line.value,
+                    unit: line.unit.clone(),
                     threshold: line.threshold.clone(),
+                    source: line.source.clone(),
                     note: line.note.clone(),
                     veto: line.veto,
                     deadline,
@@ -309,6 +326,7 @@ pub(super) fn rectification(
                 unit_name: item.unit_name.clone(),
                 supervisor_name: item.supervisor_name.clone(),
                 items: vec![item.id.clone()],
+                deadline: new_deadline.clone(),
             }),
         }
     }
@@ -338,18 +356,19 @@ pub(super) fn rectification(
                 Some(top) => grades.iter().rev().take_while(|entry| entry.grade.as_ref() == Some(top)).count(),
                 None => 0,
             };
-            if exemption_rounds.is_some_and(|needed| top_streak >= needed as usize) {
-                exemption.push(Exemption { level, id: unit.id.clone(), name: unit.name.clone(), streak: top_streak });
-            }
             let mut reasons: Vec<String> =
-                overall.vetoes.iter().map(|(name, cap)| format!("一票否决：{name}（最高{cap}）")).collect();
+                overall.vetoes.iter().map(|(finding, cap)| format!("一票否决：{finding}（等级最高{cap}）")).collect();
             let overdue =
                 items.iter().filter(|item| item.unit_id == unit.id && item.status == ItemStatus::Overdue).count();
             if overdue > 0 {
                 reasons.push(format!("逾期未整改{overdue}项"));
             }
+            // Accountability wins: a unit with a veto or overdue items is not exempted, however
+            // long its streak of top grades.
             if !reasons.is_empty() {
                 accountability.push(Accountability { level, id: unit.id.clone(), name: unit.name.clone(), reasons });
+            } else if exemption_rounds.is_some_and(|needed| top_streak >= needed as usize) {
+                exemption.push(Exemption { level, id: unit.id.clone(), name: unit.name.clone(), streak: top_streak });
             }
             grade_history.push(GradeHistory {
                 level,
@@ -364,6 +383,8 @@ pub(super) fn rectification(
     Rectification {
         round: report.round_id.clone(),
         date: report.date.clone(),
+        family: report.family.clone(),
+        counties: report.level(Level::County).iter().map(|county| county.id.clone()).collect(),
         deadline_days,
         top_grade,
         exemption_rounds,
@@ -431,15 +452,7 @@ pub fn csv(report: &Report) -> String {
     String::from_utf8(bytes).expect("csv of strings is utf-8")
 }
 
-/// A value with its unit, for reading (kinds of number such as 比例 or 是/否 are not units).
+/// A value with its unit, for reading ([`super::numbers::value`]).
 pub(super) fn value_with_unit(value: Option<f64>, unit: Option<&str>) -> String {
-    match (value, unit) {
-        (Some(_), Some(unit))
-            if !unit.is_empty()
-                && !["比例", "比值", "比率", "比例变化", "比率变化", "差异系数", "是/否"].contains(&unit) =>
-        {
-            format!("{} {unit}", shown_value(value))
-        }
-        _ => shown_value(value),
-    }
+    shown_value(value, unit)
 }

@@ -1,16 +1,20 @@
 //! The report as an XLSX workbook: an overview, one sheet per level (市/县/督学责任区/学校),
 //! the rectification list (整改清单) and supervision orders (督办单). Header rows are frozen
-//! and filtered, numbers are numbers, not-met cells are filled.
+//! and filtered (and repeated on every printed page), numbers are numbers in the format of
+//! their kind (percentages for shares, 是/否 for yes/no, two decimals for scores), deadlines are
+//! dates, not-met cells are filled; sheets print landscape on A4, one page wide.
 
 use rules_sdk::wire::{Level, Status};
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use super::numbers::Kind;
 use super::{PublishError, Report, status_words};
 
 /// Fill of a not-met cell.
 pub const NOT_MET_FILL: u32 = 0xF8CBAD;
 
 struct Formats {
+    date: Format,
     header: Format,
     not_met: Format,
     not_met_number: Format,
@@ -26,18 +30,61 @@ fn sheet_name(level: Level) -> &'static str {
     }
 }
 
+/// Paper size code of A4 in the workbook's page setup.
+const A4: u8 = 9;
+
+/// Widest a column is fitted to its content, in pixels.
+const MAX_COLUMN_PIXELS: u32 = 360;
+
 fn headers(sheet: &mut Worksheet, formats: &Formats, names: &[&str]) -> Result<(), XlsxError> {
     for (column, name) in names.iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, *name, &formats.header)?;
-        sheet.set_column_width(column as u16, if name.chars().count() > 4 { 16 } else { 12 })?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    sheet.set_paper_size(A4).set_landscape().set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
+/// The autofilter over the written rows, and column widths fitted to the content.
 fn filter(sheet: &mut Worksheet, rows: u32, columns: usize) -> Result<(), XlsxError> {
     sheet.autofilter(0, 0, rows.max(1), (columns.max(1) - 1) as u16)?;
+    sheet.set_autofit_max_width(MAX_COLUMN_PIXELS).autofit();
     Ok(())
+}
+
+/// The number format of a value by the kind of its unit: `0.00%` for shares, 是/否 for
+/// yes/no, three decimals for a coefficient of variation, else whole numbers as such and
+/// two decimals otherwise.
+pub(super) fn value_format(unit: Option<&str>, value: Option<f64>) -> &'static str {
+    match Kind::of(unit) {
+        Kind::Share => "0.00%",
+        Kind::ShareChange => "0.00%",
+        Kind::YesNo => r#"[=1]"是";[=0]"否";0"#,
+        Kind::Cv => "0.000",
+        _ if value.is_some_and(|value| value.fract() == 0.0) => "0",
+        _ => "0.00",
+    }
+}
+
+/// A `YYYY-MM-DD` date as a date cell (text when it is not one).
+fn write_date(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    date: Option<&str>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let parsed = date.and_then(|date| {
+        let (year, month, day) =
+            (date.get(0..4)?.parse().ok()?, date.get(5..7)?.parse().ok()?, date.get(8..10)?.parse().ok()?);
+        ExcelDateTime::from_ymd(year, month, day).ok()
+    });
+    match (parsed, date) {
+        (Some(parsed), _) => sheet.write_date_with_format(row, column, &parsed, format).map(|_| ()),
+        (None, Some(text)) => sheet.write_string(row, column, text).map(|_| ()),
+        (None, None) => sheet.write_blank(row, column, format).map(|_| ()),
+    }
 }
 
 fn write_number(
@@ -69,13 +116,13 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             .set_creation_datetime(&created),
     );
     let formats = Formats {
+        date: Format::new().set_num_format("yyyy-mm-dd"),
         header: Format::new().set_bold().set_background_color(Color::RGB(0xDDE6F0)),
         not_met: Format::new().set_background_color(Color::RGB(NOT_MET_FILL)).set_font_color(Color::RGB(0x9C0006)),
         not_met_number: Format::new()
             .set_background_color(Color::RGB(NOT_MET_FILL))
-            .set_font_color(Color::RGB(0x9C0006))
-            .set_num_format("0.####"),
-        number: Format::new().set_num_format("0.####"),
+            .set_font_color(Color::RGB(0x9C0006)),
+        number: Format::new().set_num_format("0.00"),
     };
     let plain = Format::new();
 
@@ -163,12 +210,13 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 sheet.write_string(row, 4, dudao_engine::textguard::neutralise_formula(&line.subject_name))?;
                 sheet.write_string(row, 5, &line.id)?;
                 sheet.write_string(row, 6, &line.name)?;
+                let kind = value_format(line.unit.as_deref(), line.value);
                 write_number(
                     sheet,
                     row,
                     7,
                     line.value,
-                    if not_met { &formats.not_met_number } else { &formats.number },
+                    &if not_met { formats.not_met_number.clone() } else { Format::new() }.set_num_format(kind),
                 )?;
                 sheet.write_string(row, 8, line.unit.as_deref().unwrap_or(""))?;
                 sheet.write_string(row, 9, line.threshold.as_deref().unwrap_or(""))?;
@@ -204,7 +252,8 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(row, 6, if item.local { "地方" } else { "" })?;
             sheet.write_string(row, 7, &item.indicator)?;
             sheet.write_string(row, 8, &item.indicator_name)?;
-            write_number(sheet, row, 9, item.value, &formats.not_met_number)?;
+            let kind = value_format(item.unit.as_deref(), item.value);
+            write_number(sheet, row, 9, item.value, &formats.not_met_number.clone().set_num_format(kind))?;
             sheet.write_string(row, 10, item.threshold.as_deref().unwrap_or(""))?;
             sheet.write_string(row, 11, dudao_engine::textguard::neutralise_formula(&item.note))?;
             sheet.write_string_with_format(
@@ -214,7 +263,7 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 if item.veto { &formats.not_met } else { &plain },
             )?;
             sheet.write_string(row, 13, &item.found_in)?;
-            sheet.write_string(row, 14, item.deadline.as_deref().unwrap_or(""))?;
+            write_date(sheet, row, 14, item.deadline.as_deref(), &formats.date)?;
             sheet.write_string(row, 15, item.status.chinese())?;
         }
         filter(sheet, row, names.len())?;
@@ -224,7 +273,16 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
     if !report.rectification.orders.is_empty() {
         let sheet = workbook.add_worksheet();
         sheet.set_name("督办单")?;
-        let names = ["督办单号", "责任单位代码", "责任单位", "督办单位", "逾期未整改项数", "整改项编号"];
+        let names = [
+            "督办单号",
+            "责任单位代码",
+            "责任单位",
+            "督办单位",
+            "逾期未整改项数",
+            "整改项编号",
+            "逾期问题",
+            "整改期限",
+        ];
         headers(sheet, &formats, &names)?;
         let mut row = 0;
         for order in &report.rectification.orders {
@@ -235,6 +293,10 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(row, 3, order.supervisor_name.as_deref().unwrap_or(""))?;
             sheet.write_number(row, 4, order.items.len() as f64)?;
             sheet.write_string(row, 5, order.items.join("\n"))?;
+            let problems: Vec<&str> =
+                order.items.iter().filter_map(|id| report.item(id)).map(|item| item.indicator_name.as_str()).collect();
+            sheet.write_string(row, 6, problems.join("\n"))?;
+            write_date(sheet, row, 7, order.deadline.as_deref(), &formats.date)?;
         }
         filter(sheet, row, names.len())?;
     }

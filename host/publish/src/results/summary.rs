@@ -52,24 +52,6 @@ impl Tally {
     }
 }
 
-/// For each subject at `level`, the index of its county (the county itself at county level).
-fn counties_of(evaluation: &Evaluation, level: Level) -> Vec<Option<usize>> {
-    let prepared = &evaluation.prepared;
-    let count = prepared.subjects.get(&level).map_or(0, Vec::len);
-    if level == Level::County {
-        return (0..count).map(Some).collect();
-    }
-    let mut owners = vec![None; count];
-    if let Some(lists) = prepared.members.get(&(Level::County, level)) {
-        for (county, members) in lists.iter().enumerate() {
-            for &member in members {
-                owners[member] = Some(county);
-            }
-        }
-    }
-    owners
-}
-
 /// The summary as text.
 pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
     let mut out = String::new();
@@ -97,7 +79,7 @@ pub fn table(evaluation: &Evaluation, round: Option<&Round>) -> String {
     let Some(counties) = prepared.subjects.get(&Level::County) else { return out };
     let mut owners: BTreeMap<Level, Vec<Option<usize>>> = BTreeMap::new();
     for level in Level::ALL {
-        owners.insert(level, counties_of(evaluation, level));
+        owners.insert(level, evaluation.prepared.counties_of(level));
     }
 
     for (pack_index, pack) in evaluation.packs.iter().enumerate() {
