@@ -20,6 +20,7 @@
 pub mod abi;
 pub mod build;
 pub mod casetest;
+pub mod declarative;
 pub mod evaluate;
 pub mod impact;
 pub mod pack;
