@@ -30,6 +30,7 @@ pub mod report;
 pub mod round;
 pub mod sandbox;
 pub mod scaffold;
+pub mod scaffold_declarative;
 pub mod score;
 
 pub use rules_sdk::{dataset, wire};
