@@ -18,6 +18,7 @@
 //! ```
 
 pub mod abi;
+pub mod accept;
 pub mod build;
 pub mod casetest;
 pub mod declarative;

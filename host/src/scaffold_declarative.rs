@@ -115,6 +115,13 @@ type = "integer"
 min = 0
 description = "县级以上骨干教师数"
 
+[[parameter]]
+name = "min_per100"
+type = "number"
+default = 1.0
+description = "每百名学生县级以上骨干教师数下限（小学、初中相同）"
+source = "qb"
+
 [[derived]]
 level = "school"
 name = "students"
@@ -134,7 +141,7 @@ unit = "人/百名学生"
 applies = "students > 0"
 not_applicable_note = "学校无在校生"
 value = "backbone_teachers / students * 100"
-threshold = {{ op = ">=", value = 1, source = "qb" }}
+threshold = {{ op = ">=", value = "min_per100", source = "qb" }}
 weight = 1
 scoring = {{ method = "pass_fail" }}
 
@@ -146,8 +153,8 @@ level = "county"
 unit = "比例"
 applies = "count(schools.filter(s, s.students > 0)) > 0"
 not_applicable_note = "县域内无在校生的学校"
-value = "share(schools.filter(s, s.students > 0).map(s, s.backbone_teachers / s.students * 100 >= 1))"
-note = "join(schools.filter(s, s.students > 0 && s.backbone_teachers / s.students * 100 < 1).map(s, s.name), '、')"
+value = "share(schools.filter(s, s.students > 0).map(s, s.backbone_teachers / s.students * 100 >= min_per100))"
+note = "join(schools.filter(s, s.students > 0 && s.backbone_teachers / s.students * 100 < min_per100).map(s, s.name), '、')"
 threshold = {{ op = ">=", value = 1, source = "county" }}
 weight = 1
 scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
@@ -189,7 +196,17 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
                     input("backbone_teachers", "县级以上骨干教师数"),
                 ],
             ),
-            (SHEET_PARAMETERS, Vec::new()),
+            (
+                SHEET_PARAMETERS,
+                vec![row(&[
+                    ("name", "min_per100"),
+                    ("type", "number"),
+                    ("default", "1.0"),
+                    ("description", "每百名学生县级以上骨干教师数下限（小学、初中相同）"),
+                    ("source_document", SOURCE.0),
+                    ("source_item", SOURCE.1),
+                ])],
+            ),
             (SHEET_DERIVED, vec![row(&[("level", "school"), ("name", "students"), ("value", "primary_students + junior_students")])]),
             (SHEET_DIMENSIONS, vec![row(&[("id", &self.dimension), ("name", &self.title), ("weight", "1")])]),
             (
@@ -205,7 +222,7 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
                         ("not_applicable_note", "学校无在校生"),
                         ("value", "backbone_teachers / students * 100"),
                         ("operator", ">="),
-                        ("threshold", "1"),
+                        ("threshold", "min_per100"),
                         ("weight", "1"),
                         ("source_document", SOURCE.0),
                         ("source_item", SOURCE.1),
@@ -219,8 +236,8 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
                         ("unit", "比例"),
                         ("applies", "count(schools.filter(s, s.students > 0)) > 0"),
                         ("not_applicable_note", "县域内无在校生的学校"),
-                        ("value", "share(schools.filter(s, s.students > 0).map(s, s.backbone_teachers / s.students * 100 >= 1))"),
-                        ("note", "join(schools.filter(s, s.students > 0 && s.backbone_teachers / s.students * 100 < 1).map(s, s.name), '、')"),
+                        ("value", "share(schools.filter(s, s.students > 0).map(s, s.backbone_teachers / s.students * 100 >= min_per100))"),
+                        ("note", "join(schools.filter(s, s.students > 0 && s.backbone_teachers / s.students * 100 < min_per100).map(s, s.name), '、')"),
                         ("operator", ">="),
                         ("threshold", "1"),
                         ("weight", "1"),

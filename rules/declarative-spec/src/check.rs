@@ -652,7 +652,7 @@ impl Checker<'_> {
                         let at = self.places.get(&failure.expr).cloned().unwrap_or_default();
                         let case = if with_optional { "示例数据" } else { "可选字段为空（未填报）的示例数据" };
                         let message = format!("{}：在{case}上{}", failure.what, failure.message);
-                        if !self.problems.iter().any(|known| known.at == at && known.message == message) {
+                        if !self.problems.iter().any(|known| known.at == at && (at != Loc::None || known.message == message)) {
                             self.problem(&at, message);
                         }
                     }

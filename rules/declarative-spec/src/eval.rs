@@ -157,9 +157,14 @@ pub fn describe_error(error: &ExecutionError) -> String {
             format!("`{name}` 未声明：不是输入字段、参数、派生量，也不是可用的函数")
         }
         ExecutionError::UnsupportedBinaryOperator(op, left, right) => format!(
-            "类型不符：运算 `{op}` 不能用于 {} 和 {}（空值请先用 coalesce(字段, 0) 或 `字段 == null ? … : …` 处理）",
+            "类型不符：运算 `{op}` 不能用于 {} 和 {}{}",
             type_name(left),
-            type_name(right)
+            type_name(right),
+            if matches!(left, Value::Null) || matches!(right, Value::Null) {
+                "（未填报的空值请先用 reported 条件排除，或用 coalesce(字段, 0) 说明按多少计）"
+            } else {
+                ""
+            }
         ),
         ExecutionError::NoSuchKey(key) => format!("记录中没有字段 `{key}`"),
         ExecutionError::FunctionError { function, message } => format!("函数 {function}()：{message}"),
