@@ -13,6 +13,7 @@
 //! one column each in [`render`]), and everything else stays as it is.
 
 pub mod render;
+pub mod scoped;
 
 use std::collections::{BTreeMap, BTreeSet};
 
