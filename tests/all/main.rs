@@ -3,6 +3,7 @@
 mod authoring;
 mod cli;
 mod dataset;
+mod declarative;
 mod plans;
 mod publish;
 mod quality_balance;
