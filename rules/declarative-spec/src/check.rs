@@ -16,7 +16,7 @@ use rules_sdk::wire::{
 };
 
 use crate::eval::{self, Outcome};
-use crate::program::{Bound, Check, Derived, IndicatorProgram, LevelProgram, Members, PROGRAM_FORMAT, Program};
+use crate::program::{Bound, Check, Derived, IndicatorProgram, LevelProgram, Members, PROGRAM_FORMAT, Program, Runtime};
 use crate::spec::{At, BoundRef, Loc, SourceRef, Spec};
 
 /// One problem of a spec.
@@ -540,7 +540,9 @@ impl Checker<'_> {
                 indicators: per_level.remove(level).unwrap_or_default(),
             })
             .collect();
-        Some(Program { format: PROGRAM_FORMAT, manifest, county, levels: programs })
+        let defaults =
+            manifest.parameters.iter().map(|parameter| (parameter.name.clone(), parameter.default.clone())).collect();
+        Some(Program { format: PROGRAM_FORMAT, manifest, runtime: Runtime { county, defaults, levels: programs } })
     }
 
     fn weight(&mut self, weight: &At<f64>) -> f64 {
@@ -575,7 +577,9 @@ impl Checker<'_> {
             self.problem(&expr.at, "表达式为空");
             return;
         }
-        let env = eval::environment();
+        // CEL's own parser and standard macros, for exact error positions and the names used;
+        // the trial evaluation then runs the interpreter's parser on every expression.
+        let env = cel::Env::stdlib();
         let (decimal, offsets) = eval::decimalize(&expr.value);
         match env.compile(&decimal) {
             Err(errors) => {
@@ -606,7 +610,7 @@ impl Checker<'_> {
     /// Evaluates the program on sample records of the declared types.
     fn trial(&mut self, program: &Program) {
         let env = eval::environment();
-        let county = program.county.clone().unwrap_or_else(|| "410000".to_owned());
+        let county = program.runtime.county.clone().unwrap_or_else(|| "410000".to_owned());
         for with_optional in [true, false] {
             let sample = |level: Level, index: usize| -> Record {
                 let mut record = Record::new();
@@ -633,7 +637,7 @@ impl Checker<'_> {
             };
             let params: Record =
                 program.manifest.parameters.iter().map(|parameter| (parameter.name.clone(), parameter.default.clone())).collect();
-            for level in &program.levels {
+            for level in &program.runtime.levels {
                 let mut members = BTreeMap::new();
                 if let Some(spec) = &level.members {
                     members.insert(spec.level, (1..=2).map(|index| sample(spec.level, index)).collect());
@@ -646,7 +650,7 @@ impl Checker<'_> {
                     previous_members: BTreeMap::new(),
                     params: params.clone(),
                 };
-                match eval::evaluate(program, &env, &unit) {
+                match eval::evaluate(&program.runtime, &env, &unit) {
                     Ok(Outcome::Results(_) | Outcome::Refused(_)) => {}
                     Err(failure) => {
                         let at = self.places.get(&failure.expr).cloned().unwrap_or_default();

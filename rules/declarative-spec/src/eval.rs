@@ -15,7 +15,7 @@ use cel::objects::{Key, Map};
 use cel::{Context, Env, ExecutionError, Value};
 use rules_sdk::wire::{IndicatorResult, Level, Record, Status, Unit};
 
-use crate::program::{Derived, IndicatorProgram, LevelProgram, Program};
+use crate::program::{Derived, IndicatorProgram, LevelProgram, Runtime};
 
 /// Why an expression failed while a unit was evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +43,12 @@ pub enum Outcome {
     Refused(String),
 }
 
-/// The CEL environment: the standard library and the CEL macros (`all`, `exists`, `map`,
-/// `filter`, `has`).
+/// The CEL environment of an evaluation: CEL's operators and macros (`all`, `exists`,
+/// `exists_one`, `map`, `filter`, `has`), with the functions of [`FUNCTIONS`] instead of CEL's
+/// standard function library. Building the standard library costs more than evaluating a
+/// whole unit, and every unit runs in a fresh instance, so the interpreter does without it.
 pub fn environment() -> Arc<Env> {
-    Arc::new(Env::stdlib())
+    Arc::new(Env::default())
 }
 
 /// Rewrites integer literals as decimal literals (`1` → `1.0`), leaving strings, identifiers,
@@ -130,19 +132,25 @@ pub fn decimalize(source: &str) -> (String, Vec<usize>) {
 struct Compiled<'a> {
     what: String,
     source: &'a str,
-    program: cel::Program,
+    expression: cel::IdedExpr,
 }
 
-fn compile<'a>(env: &Env, what: String, source: &'a str) -> Result<Compiled<'a>, EvalFailure> {
+/// Parses an expression with CEL's hand-written (Pratt) parser, which expands the standard
+/// macros like the default one but needs no parse tables: an interpreter instance lives for
+/// one unit, and building the ANTLR parser's tables in every instance would cost more than the
+/// whole evaluation. The build-time checker also parses with the default parser for its error
+/// positions, and its trial evaluation runs through this one.
+fn compile<'a>(_env: &Env, what: String, source: &'a str) -> Result<Compiled<'a>, EvalFailure> {
     let (decimal, _) = decimalize(source);
-    env.compile(&decimal)
-        .map(|program| Compiled { what: what.clone(), source, program })
+    cel::parser::PrattParser::new()
+        .parse(&decimal)
+        .map(|expression| Compiled { what: what.clone(), source, expression })
         .map_err(|errors| EvalFailure { what, expr: source.to_owned(), message: format!("无法解析：{errors}") })
 }
 
 impl Compiled<'_> {
     fn run(&self, context: &Context) -> Result<Value, EvalFailure> {
-        self.program.execute(context).map_err(|error| self.failure(describe_error(&error)))
+        Value::resolve(&self.expression, context).map_err(|error| self.failure(describe_error(&error)))
     }
 
     fn failure(&self, message: String) -> EvalFailure {
@@ -229,7 +237,7 @@ fn number_list(name: &str, args: &[Value]) -> Result<Vec<f64>, ExecutionError> {
         .collect()
 }
 
-fn registered(context: &mut Context) {
+pub fn registered(context: &mut Context) {
     let add = |context: &mut Context, name: &'static str, f: fn(&'static str, &[Value]) -> Result<Value, ExecutionError>| {
         let _ = context.add_function(name, move |cel::extractors::Arguments(args): cel::extractors::Arguments| {
             f(name, &args)
@@ -285,6 +293,20 @@ fn registered(context: &mut Context) {
             Value::Float(values.iter().zip(&weights).map(|(value, weight)| value * weight).sum::<f64>() / total)
         })
     });
+    add(context, "size", |name, args| match args {
+        [Value::List(items)] => Ok(Value::Float(items.len() as f64)),
+        [Value::String(text)] => Ok(Value::Float(text.chars().count() as f64)),
+        _ => Err(function_error(name, "参数应为一个列表或文本")),
+    });
+    add(context, "string", |name, args| match args {
+        [Value::String(text)] => Ok(Value::String(text.clone())),
+        [Value::Float(number)] => Ok(Value::String(Arc::new((number + 0.0).to_string()))),
+        [Value::Int(number)] => Ok(Value::String(Arc::new(number.to_string()))),
+        [Value::UInt(number)] => Ok(Value::String(Arc::new(number.to_string()))),
+        [Value::Bool(flag)] => Ok(Value::String(Arc::new(if *flag { "是" } else { "否" }.to_owned()))),
+        [other] => Err(function_error(name, format!("不能把{}转为文本", type_name(other)))),
+        _ => Err(function_error(name, "应有 1 个参数")),
+    });
     add(context, "coalesce", |name, args| match args {
         [Value::Null, fallback] => Ok(fallback.clone()),
         [value, _] => Ok(value.clone()),
@@ -307,8 +329,8 @@ fn registered(context: &mut Context) {
 }
 
 /// The names of the functions added to CEL's standard library.
-pub const FUNCTIONS: [&str; 10] =
-    ["sum", "count", "mean", "min", "max", "share", "weighted_mean", "coalesce", "join", "size"];
+pub const FUNCTIONS: [&str; 11] =
+    ["sum", "count", "mean", "min", "max", "share", "weighted_mean", "coalesce", "join", "size", "string"];
 
 /// Evaluates one unit.
 ///
@@ -316,7 +338,7 @@ pub const FUNCTIONS: [&str; 10] =
 ///
 /// An [`EvalFailure`] when an expression cannot be evaluated on this unit's data (a null
 /// where a number is needed, a division by zero…).
-pub fn evaluate(program: &Program, env: &Arc<Env>, unit: &Unit) -> Result<Outcome, EvalFailure> {
+pub fn evaluate(program: &Runtime, env: &Arc<Env>, unit: &Unit) -> Result<Outcome, EvalFailure> {
     let Some(level) = program.level(unit.level) else { return Ok(Outcome::Results(Vec::new())) };
     let subject_id = unit.subject.get("id").and_then(|id| id.as_str()).unwrap_or("").to_owned();
     if let Some(county) = &program.county {
@@ -333,9 +355,9 @@ pub fn evaluate(program: &Program, env: &Arc<Env>, unit: &Unit) -> Result<Outcom
     for (name, value) in &unit.params {
         context.add_variable_from_value(name.clone(), to_cel(value));
     }
-    for parameter in &program.manifest.parameters {
-        if !unit.params.contains_key(&parameter.name) {
-            context.add_variable_from_value(parameter.name.clone(), to_cel(&parameter.default));
+    for (name, default) in &program.defaults {
+        if !unit.params.contains_key(name) {
+            context.add_variable_from_value(name.clone(), to_cel(default));
         }
     }
     if let Some(members) = &level.members {

@@ -18,15 +18,34 @@ pub struct Program {
     pub format: u32,
     /// What `dudao_describe` returns.
     pub manifest: Manifest,
+    /// What evaluating a unit needs; the interpreter reads only this part per unit.
+    pub runtime: Runtime,
+}
+
+/// The part of a [`Program`] that evaluates units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Runtime {
     /// For a county-local pack: the county code. Only that county and its schools (records
     /// whose `county_id` is the code) get results; every other subject gets none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub county: Option<String>,
+    /// The parameters' defaults, used when the plan does not set them.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub defaults: serde_json::Map<String, serde_json::Value>,
     /// One entry per evaluated level, in manifest order.
     pub levels: Vec<LevelProgram>,
 }
 
-impl Program {
+/// A [`Program`] read for evaluation only: the manifest is skipped, not built.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RuntimeOnly {
+    /// Always [`PROGRAM_FORMAT`].
+    pub format: u32,
+    /// The runtime part.
+    pub runtime: Runtime,
+}
+
+impl Runtime {
     /// The program of one level, if the pack evaluates it.
     pub fn level(&self, level: Level) -> Option<&LevelProgram> {
         self.levels.iter().find(|program| program.level == level)

@@ -12,7 +12,7 @@
 pub const MAGIC: &[u8; 32] = b"dudao-declarative-program-slot/1";
 
 /// Size of the whole buffer: marker, length and program.
-pub const CAPACITY: usize = 64 * 1024;
+pub const CAPACITY: usize = 32 * 1024;
 
 /// The largest program (JSON bytes) the buffer holds.
 pub const MAX_PROGRAM: usize = CAPACITY - MAGIC.len() - 4;

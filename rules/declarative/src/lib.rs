@@ -11,26 +11,44 @@
 //! `dudao` binary, so a county machine needs no Rust toolchain to build a declarative pack.
 
 use declarative_spec::eval::{self, Outcome};
-use declarative_spec::program::{PROGRAM_FORMAT, Program};
+use declarative_spec::program::{PROGRAM_FORMAT, Program, RuntimeOnly};
 use declarative_spec::slot;
 use rules_sdk::prelude::*;
 
 /// The reserved buffer `dudao build` writes the program into.
 pub static SLOT: [u8; slot::CAPACITY] = slot::empty();
 
-/// The program in the buffer, if any. The buffer is read through `black_box` so that the
-/// compiler cannot fold its contents (all zeros when built) into the code.
-fn program() -> Result<Option<Program>, PackError> {
-    let slot: &[u8; slot::CAPACITY] = std::hint::black_box(&SLOT);
-    let Some(bytes) = slot::program(slot) else { return Ok(None) };
-    let program: Program = serde_json::from_slice(bytes)
-        .map_err(|error| PackError::new(format!("the program in this declarative pack is damaged: {error}")))?;
-    if program.format != PROGRAM_FORMAT {
+/// The program bytes in the buffer, if any. The buffer is read through `black_box` so that
+/// the compiler cannot fold its contents (all zeros when built) into the code.
+fn program_bytes() -> Option<&'static [u8]> {
+    let slot: &'static [u8; slot::CAPACITY] = std::hint::black_box(&SLOT);
+    slot::program(slot)
+}
+
+fn check_format(format: u32) -> Result<(), PackError> {
+    if format != PROGRAM_FORMAT {
         return Err(PackError::new(format!(
-            "this declarative pack was built for program format {}, but its interpreter reads format {PROGRAM_FORMAT}; rebuild it with this dudao",
-            program.format
+            "this declarative pack was built for program format {format}, but its interpreter reads format {PROGRAM_FORMAT}; rebuild it with this dudao"
         )));
     }
+    Ok(())
+}
+
+/// The whole program (with its manifest), for `dudao_describe`.
+fn program() -> Result<Option<Program>, PackError> {
+    let Some(bytes) = program_bytes() else { return Ok(None) };
+    let program: Program = serde_json::from_slice(bytes)
+        .map_err(|error| PackError::new(format!("the program in this declarative pack is damaged: {error}")))?;
+    check_format(program.format)?;
+    Ok(Some(program))
+}
+
+/// The runtime part only, for `dudao_evaluate` (the manifest is skipped, not built).
+fn runtime() -> Result<Option<RuntimeOnly>, PackError> {
+    let Some(bytes) = program_bytes() else { return Ok(None) };
+    let program: RuntimeOnly = serde_json::from_slice(bytes)
+        .map_err(|error| PackError::new(format!("the program in this declarative pack is damaged: {error}")))?;
+    check_format(program.format)?;
     Ok(Some(program))
 }
 
@@ -56,10 +74,10 @@ impl Pack for Interpreter {
     }
 
     fn evaluate(unit: &Unit) -> Result<Vec<IndicatorResult>, PackError> {
-        let Some(program) = program()? else {
+        let Some(program) = runtime()? else {
             return Err(PackError::new("这是未装入指标的解释器：请用 `dudao build pack.toml` 生成指标包"));
         };
-        match eval::evaluate(&program, &eval::environment(), unit) {
+        match eval::evaluate(&program.runtime, &eval::environment(), unit) {
             Ok(Outcome::Results(results)) => Ok(results),
             Ok(Outcome::Refused(message)) => Err(PackError::new(message)),
             Err(failure) => Err(PackError::new(failure.to_string())),
