@@ -520,6 +520,90 @@ pub fn expressions(level: &LevelProgram) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::{Bound, Members};
+    use rules_sdk::wire::Comparison;
+
+    fn school(id: &str, students: i64, participants: Option<i64>) -> Record {
+        let mut record = Record::new();
+        record.insert("id".to_owned(), id.into());
+        record.insert("name".to_owned(), format!("学校{id}").into());
+        record.insert("students".to_owned(), students.into());
+        record.insert("participants".to_owned(), participants.map_or(serde_json::Value::Null, Into::into));
+        record
+    }
+
+    fn indicator(id: &str, value: &str, bound: f64) -> IndicatorProgram {
+        IndicatorProgram {
+            id: id.to_owned(),
+            reported: None,
+            applies: None,
+            value: value.to_owned(),
+            note: None,
+            missing_note: "未填报".to_owned(),
+            not_applicable_note: String::new(),
+            threshold: Bound { op: Comparison::AtLeast, value: bound, parameter: None },
+        }
+    }
+
+    fn run(level: LevelProgram, unit: Unit) -> Result<Outcome, EvalFailure> {
+        let runtime = Runtime { county: None, defaults: Default::default(), levels: vec![level] };
+        evaluate(&runtime, &environment(), &unit)
+    }
+
+    fn unit(level: Level, subject: Record, schools: Vec<Record>) -> Unit {
+        Unit {
+            level,
+            subject,
+            members: if schools.is_empty() { Default::default() } else { [(Level::School, schools)].into() },
+            previous: None,
+            previous_members: Default::default(),
+            params: Record::new(),
+        }
+    }
+
+    #[test]
+    fn a_value_equal_to_its_threshold_meets_it_and_integers_divide_as_decimals() {
+        // 420 / 600 is 0.7 only up to rounding; 0.7 meets `>= 0.7`. 7 / 2 is 3.5, not 3.
+        let level = LevelProgram {
+            level: Level::School,
+            members: None,
+            derived: Vec::new(),
+            checks: Vec::new(),
+            indicators: vec![indicator("rate", "participants / students", 0.7), indicator("half", "7 / 2", 3.5)],
+        };
+        let Ok(Outcome::Results(rows)) = run(level, unit(Level::School, school("S1", 600, Some(420)), Vec::new())) else {
+            panic!("evaluates")
+        };
+        assert_eq!((rows[0].value, rows[0].status), (Some(0.7), Status::Met));
+        assert_eq!((rows[1].value, rows[1].status), (Some(3.5), Status::Met));
+    }
+
+    #[test]
+    fn aggregations_over_members_and_nulls_that_must_be_handled() {
+        let level = LevelProgram {
+            level: Level::County,
+            members: Some(Members { level: Level::School, variable: "schools".to_owned(), derived: Vec::new() }),
+            derived: Vec::new(),
+            checks: Vec::new(),
+            indicators: vec![
+                indicator("share", "share(schools.map(s, coalesce(s.participants, 0) >= 100))", 1.0),
+                indicator("pooled", "sum(schools.map(s, coalesce(s.participants, 0))) / sum(schools.map(s, s.students))", 0.5),
+                indicator("weighted", "weighted_mean(schools.map(s, coalesce(s.participants, 0) / s.students), schools.map(s, s.students))", 0.5),
+            ],
+        };
+        let schools = vec![school("A", 200, Some(150)), school("B", 100, None)];
+        let Ok(Outcome::Results(rows)) = run(level.clone(), unit(Level::County, school("C", 0, None), schools.clone())) else {
+            panic!("evaluates")
+        };
+        assert_eq!((rows[0].value, rows[0].status), (Some(0.5), Status::NotMet));
+        assert_eq!((rows[1].value, rows[1].status), (Some(0.5), Status::Met));
+        assert_eq!(rows[2].value, Some(0.5));
+        // A null in a sum is an error naming the function, not a silent zero.
+        let mut strict = level;
+        strict.indicators = vec![indicator("strict", "sum(schools.map(s, s.participants))", 1.0)];
+        let failure = run(strict, unit(Level::County, school("C", 0, None), schools)).expect_err("null in sum");
+        assert!(failure.message.contains("函数 sum()") && failure.message.contains("空值"), "{failure}");
+    }
 
     #[test]
     fn integer_literals_become_decimals_outside_strings() {
