@@ -40,7 +40,12 @@ pub enum AcceptError {
 /// # Errors
 ///
 /// An [`AcceptError`] when the dataset cannot be used or the file cannot be written.
-pub fn accept(folder: &Path, dataset_path: &Path, sandbox: &Sandbox, pack: &LoadedPack) -> Result<(PathBuf, usize), AcceptError> {
+pub fn accept(
+    folder: &Path,
+    dataset_path: &Path,
+    sandbox: &Sandbox,
+    pack: &LoadedPack,
+) -> Result<(PathBuf, usize), AcceptError> {
     let case = folder.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let data_error = |message: String| AcceptError::Data { case: case.clone(), message };
     let data = Dataset::load(dataset_path).map_err(|error| data_error(error.to_string()))?;
@@ -58,7 +63,8 @@ pub fn accept(folder: &Path, dataset_path: &Path, sandbox: &Sandbox, pack: &Load
         ));
     }
     let path = folder.join(EXPECTED_FILE);
-    report::write_atomically(&path, text.as_bytes()).map_err(|source| AcceptError::Write { path: path.clone(), source })?;
+    report::write_atomically(&path, text.as_bytes())
+        .map_err(|source| AcceptError::Write { path: path.clone(), source })?;
     Ok((path, rows.len()))
 }
 
@@ -72,7 +78,9 @@ pub fn dataset_of(folder: &Path) -> Option<PathBuf> {
         .ok()?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|file| file.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json") || ext.eq_ignore_ascii_case("xlsx")))
+        .filter(|file| {
+            file.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json") || ext.eq_ignore_ascii_case("xlsx"))
+        })
         .collect();
     files.sort();
     (files.len() == 1).then(|| files.remove(0))

@@ -64,9 +64,11 @@ pub fn is_spec(path: &Path) -> bool {
 pub fn read(path: &Path) -> Result<Spec, DeclarativeError> {
     let bytes = std::fs::read(path).map_err(|source| DeclarativeError::Read { path: path.to_owned(), source })?;
     let file = path.display().to_string();
-    let spec_error = |problem: Problem| DeclarativeError::Spec(Problems { file: file.clone(), problems: vec![problem] });
+    let spec_error =
+        |problem: Problem| DeclarativeError::Spec(Problems { file: file.clone(), problems: vec![problem] });
     if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("xlsx")) {
-        return xlsx(&file, &bytes).map_err(|problems| DeclarativeError::Spec(Problems { file: file.clone(), problems }));
+        return xlsx(&file, &bytes)
+            .map_err(|problems| DeclarativeError::Spec(Problems { file: file.clone(), problems }));
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| spec_error(Problem { at: Loc::None, message: "文件不是 UTF-8 文本".to_owned() }))?;
@@ -216,7 +218,8 @@ impl Sheet {
         match text.value.parse::<f64>() {
             Ok(number) => Some(At::new(number, text.at)),
             Err(_) => {
-                problems.push(Problem { at: text.at, message: format!("`{key}` 应为数字，实为 `{}`", text.value) });
+                problems
+                    .push(Problem { at: text.at, message: format!("`{key}` 应为数字，实为 `{}`", text.value) });
                 None
             }
         }
@@ -246,16 +249,16 @@ fn header_key(cell: &Data) -> Option<String> {
 }
 
 fn sheets(bytes: &[u8]) -> Result<Vec<Sheet>, String> {
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|error: calamine::XlsxError| error.to_string())?;
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|error: calamine::XlsxError| error.to_string())?;
     let mut out = Vec::new();
     for name in workbook.sheet_names() {
         let range = workbook.worksheet_range(&name).map_err(|error| error.to_string())?;
         let start_row = range.start().map_or(0, |(row, _)| row);
         let start_column = range.start().map_or(0, |(_, column)| column) as usize;
         let mut rows = range.rows();
-        let header: Vec<Option<String>> = std::iter::repeat_n(None, start_column)
-            .chain(rows.next().into_iter().flatten().map(header_key))
-            .collect();
+        let header: Vec<Option<String>> =
+            std::iter::repeat_n(None, start_column).chain(rows.next().into_iter().flatten().map(header_key)).collect();
         let rows = rows
             .enumerate()
             .map(|(index, cells)| {
@@ -322,7 +325,10 @@ fn xlsx(file: &str, bytes: &[u8]) -> Result<Spec, Vec<Problem>> {
     let mut spec = Spec { file: file.to_owned(), ..Spec::default() };
     // 指标包: key/value rows.
     if let Some(pack) = sheet(SHEET_PACK) {
-        let mut decl = PackDecl { at: Loc::Cell { sheet: pack.name.clone(), row: 1, column: "A".to_owned() }, ..PackDecl::default() };
+        let mut decl = PackDecl {
+            at: Loc::Cell { sheet: pack.name.clone(), row: 1, column: "A".to_owned() },
+            ..PackDecl::default()
+        };
         let mut seen = Vec::new();
         for row in &pack.rows {
             let Some(key) = pack.text(row, "key") else { continue };
@@ -342,16 +348,19 @@ fn xlsx(file: &str, bytes: &[u8]) -> Result<Spec, Vec<Problem>> {
         }
         for required in ["id", "version", "title"] {
             if !seen.iter().any(|key| key == required) {
-                problems.push(Problem { at: decl.at.clone(), message: format!("「{SHEET_PACK}」缺少 `{required}` 一行") });
+                problems
+                    .push(Problem {
+                        at: decl.at.clone(), message: format!("「{SHEET_PACK}」缺少 `{required}` 一行")
+                    });
             }
         }
         spec.pack = decl;
     }
     if let Some(inputs) = sheet(SHEET_INPUTS) {
         for row in &inputs.rows {
-            let optional = inputs.text(row, "optional").is_some_and(|cell| {
-                matches!(cell.value.to_lowercase().as_str(), "是" | "true" | "yes" | "1" | "y")
-            });
+            let optional = inputs
+                .text(row, "optional")
+                .is_some_and(|cell| matches!(cell.value.to_lowercase().as_str(), "是" | "true" | "yes" | "1" | "y"));
             spec.inputs.push(InputDecl {
                 level: inputs.required(row, "level", &mut problems),
                 name: inputs.required(row, "name", &mut problems),
@@ -371,7 +380,12 @@ fn xlsx(file: &str, bytes: &[u8]) -> Result<Spec, Vec<Problem>> {
             let kind = parameters.required(row, "type", &mut problems);
             let default = parameters.required(row, "default", &mut problems);
             let value = match kind.value.as_str() {
-                "integer" => default.value.parse::<f64>().ok().filter(|n| n.fract() == 0.0).map(|n| serde_json::Value::from(n as i64)),
+                "integer" => default
+                    .value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.fract() == 0.0)
+                    .map(|n| serde_json::Value::from(n as i64)),
                 "number" => default.value.parse::<f64>().ok().map(serde_json::Value::from),
                 "boolean" => default.value.parse::<bool>().ok().map(serde_json::Value::from),
                 _ => Some(serde_json::Value::from(default.value.clone())),
@@ -414,7 +428,8 @@ fn xlsx(file: &str, bytes: &[u8]) -> Result<Spec, Vec<Problem>> {
             let at = indicators.loc(row.0, "id");
             let op = indicators.text(row, "operator");
             let threshold = indicators.text(row, "threshold");
-            let source = source_ref(indicators.text(row, "source_document"), indicators.text(row, "source_item"), at.clone());
+            let source =
+                source_ref(indicators.text(row, "source_document"), indicators.text(row, "source_item"), at.clone());
             let threshold = (op.is_some() || threshold.is_some() || source.is_some()).then(|| ThresholdDecl {
                 op: op.unwrap_or_else(|| At::new(String::new(), indicators.loc(row.0, "operator"))),
                 value: threshold.map(|cell| {
@@ -447,7 +462,10 @@ fn xlsx(file: &str, bytes: &[u8]) -> Result<Spec, Vec<Problem>> {
                 value: indicators.required(row, "value", &mut problems),
                 note: indicators.text(row, "note"),
                 missing_note: indicators.text(row, "missing_note").map(|cell| cell.value).unwrap_or_default(),
-                not_applicable_note: indicators.text(row, "not_applicable_note").map(|cell| cell.value).unwrap_or_default(),
+                not_applicable_note: indicators
+                    .text(row, "not_applicable_note")
+                    .map(|cell| cell.value)
+                    .unwrap_or_default(),
                 threshold,
                 scoring,
                 veto: None,

@@ -39,6 +39,9 @@ pub struct DeclarativeScaffold {
     pub files: Vec<String>,
 }
 
+/// One row of a sheet: (column key, cell text).
+type Row = Vec<(&'static str, String)>;
+
 struct Example {
     pack_id: String,
     title: String,
@@ -172,8 +175,9 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
     }
 
     /// The same spec as rows of the indicator table's sheets.
-    fn sheets(&self) -> Vec<(&'static str, Vec<Vec<(&'static str, String)>>)> {
-        let row = |cells: &[(&'static str, &str)]| cells.iter().map(|(key, value)| (*key, (*value).to_owned())).collect();
+    fn sheets(&self) -> Vec<(&'static str, Vec<Row>)> {
+        let row =
+            |cells: &[(&'static str, &str)]| cells.iter().map(|(key, value)| (*key, (*value).to_owned())).collect();
         let mut pack = vec![
             row(&[("key", "id"), ("value", &self.pack_id)]),
             row(&[("key", "version"), ("value", "0.1.0")]),
@@ -184,7 +188,14 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
             pack.push(row(&[("key", "county"), ("value", code)]));
         }
         let input = |name: &str, description: &str| {
-            row(&[("level", "school"), ("name", name), ("type", "integer"), ("optional", "否"), ("min", "0"), ("description", description)])
+            row(&[
+                ("level", "school"),
+                ("name", name),
+                ("type", "integer"),
+                ("optional", "否"),
+                ("min", "0"),
+                ("description", description),
+            ])
         };
         vec![
             (SHEET_PACK, pack),
@@ -207,7 +218,14 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
                     ("source_item", SOURCE.1),
                 ])],
             ),
-            (SHEET_DERIVED, vec![row(&[("level", "school"), ("name", "students"), ("value", "primary_students + junior_students")])]),
+            (
+                SHEET_DERIVED,
+                vec![row(&[
+                    ("level", "school"),
+                    ("name", "students"),
+                    ("value", "primary_students + junior_students"),
+                ])],
+            ),
             (SHEET_DIMENSIONS, vec![row(&[("id", &self.dimension), ("name", &self.title), ("weight", "1")])]),
             (
                 SHEET_INDICATORS,
@@ -236,8 +254,14 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
                         ("unit", "比例"),
                         ("applies", "count(schools.filter(s, s.students > 0)) > 0"),
                         ("not_applicable_note", "县域内无在校生的学校"),
-                        ("value", "share(schools.filter(s, s.students > 0).map(s, s.backbone_teachers / s.students * 100 >= min_per100))"),
-                        ("note", "join(schools.filter(s, s.students > 0 && s.backbone_teachers / s.students * 100 < min_per100).map(s, s.name), '、')"),
+                        (
+                            "value",
+                            "share(schools.filter(s, s.students > 0).map(s, s.backbone_teachers / s.students * 100 >= min_per100))",
+                        ),
+                        (
+                            "note",
+                            "join(schools.filter(s, s.students > 0 && s.backbone_teachers / s.students * 100 < min_per100).map(s, s.name), '、')",
+                        ),
                         ("operator", ">="),
                         ("threshold", "1"),
                         ("weight", "1"),
@@ -260,7 +284,11 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
             for (index, (key, chinese)) in columns.iter().enumerate() {
                 let column = index as u16;
                 sheet.write_string_with_format(0, column, format!("{chinese} {key}"), &header)?;
-                let width = if matches!(*key, "value" | "applies" | "note" | "source_document" | "source_item") { 48 } else { 16 };
+                let width = if matches!(*key, "value" | "applies" | "note" | "source_document" | "source_item") {
+                    48
+                } else {
+                    16
+                };
                 sheet.set_column_width(column, width)?;
             }
             for (number, cells) in rows.iter().enumerate() {
@@ -331,12 +359,15 @@ scoring = {{ method = "linear", zero = 0.6, full = 1.0 }}
 /// # Errors
 ///
 /// A [`ScaffoldError`] for a bad name or county code, an existing folder, or a failed write.
-pub fn create(request: &NewPack, title: Option<&str>, xlsx: bool, parent: &Path) -> Result<DeclarativeScaffold, ScaffoldError> {
+pub fn create(
+    request: &NewPack,
+    title: Option<&str>,
+    xlsx: bool,
+    parent: &Path,
+) -> Result<DeclarativeScaffold, ScaffoldError> {
     request.validate()?;
     let destination = parent.join(&request.name);
-    if destination.exists()
-        && std::fs::read_dir(&destination).map_or(true, |mut entries| entries.next().is_some())
-    {
+    if destination.exists() && std::fs::read_dir(&destination).map_or(true, |mut entries| entries.next().is_some()) {
         return Err(ScaffoldError::Exists { path: destination });
     }
     let example = Example::of(request, title);
@@ -366,15 +397,18 @@ pub fn create(request: &NewPack, title: Option<&str>, xlsx: bool, parent: &Path)
     for (path, content) in &files {
         let target = staging.path().join(path);
         if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|source| ScaffoldError::Write { path: folder.to_owned(), source })?;
+            std::fs::create_dir_all(folder)
+                .map_err(|source| ScaffoldError::Write { path: folder.to_owned(), source })?;
         }
         std::fs::write(&target, content).map_err(|source| ScaffoldError::Write { path: target.clone(), source })?;
     }
     if destination.exists() {
-        std::fs::remove_dir(&destination).map_err(|source| ScaffoldError::Write { path: destination.clone(), source })?;
+        std::fs::remove_dir(&destination)
+            .map_err(|source| ScaffoldError::Write { path: destination.clone(), source })?;
     }
     let staged = staging.keep();
-    std::fs::rename(&staged, &destination).map_err(|source| ScaffoldError::Write { path: destination.clone(), source })?;
+    std::fs::rename(&staged, &destination)
+        .map_err(|source| ScaffoldError::Write { path: destination.clone(), source })?;
     Ok(DeclarativeScaffold {
         path: destination,
         spec,

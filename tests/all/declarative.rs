@@ -97,26 +97,49 @@ fn a_malformed_spec_names_file_line_and_column_and_never_produces_a_module() {
         // An unknown key (a typo).
         ("min = 0", "min = 0\noptinal = true", "reading.toml:16:1: 未知的键 `optinal`"),
         // A type error: text plus a number, found by the trial evaluation.
-        ("value = \"primary_students\"", "value = \"primary_students + name\"", "reading.toml:21:10: 指标 `410825.reading.students` 的 value：在示例数据上类型不符"),
+        (
+            "value = \"primary_students\"",
+            "value = \"primary_students + name\"",
+            "reading.toml:21:10: 指标 `410825.reading.students` 的 value：在示例数据上类型不符",
+        ),
         // An undeclared input, with the column inside the expression.
-        ("value = \"primary_students\"", "value = \"primary_students / junior_students\"", "reading.toml:21:29: `junior_students` 未声明"),
+        (
+            "value = \"primary_students\"",
+            "value = \"primary_students / junior_students\"",
+            "reading.toml:21:29: `junior_students` 未声明",
+        ),
         // A bad pack id.
         ("id = \"410825-reading\"", "id = \"Reading Room\"", "reading.toml:2:6: 指标包 id `Reading Room` 无效"),
         // A county pack's id without its county code.
-        ("id = \"410825.reading.students\"", "id = \"reading.students\"", "reading.toml:18:6: 县级指标包的指标 id 应以 `410825.` 开头"),
+        (
+            "id = \"410825.reading.students\"",
+            "id = \"reading.students\"",
+            "reading.toml:18:6: 县级指标包的指标 id 应以 `410825.` 开头",
+        ),
         // A threshold without a source.
-        ("threshold = { op = \">=\", value = 1, source = \"local\" }", "threshold = { op = \">=\", value = 1 }", "reading.toml:22:13: 指标 `410825.reading.students` 的阈值缺少来源"),
+        (
+            "threshold = { op = \">=\", value = 1, source = \"local\" }",
+            "threshold = { op = \">=\", value = 1 }",
+            "reading.toml:22:13: 指标 `410825.reading.students` 的阈值缺少来源",
+        ),
         // A source that is not defined.
         ("source = \"local\" }", "source = \"locl\" }", "reading.toml:22:46: 来源 `locl` 未在 [sources] 中定义"),
         // A syntax error in an expression.
         ("value = \"primary_students\"", "value = \"(primary_students\"", "reading.toml:21:27: 表达式无法解析"),
         // An expression nested deeper than the parser allows (no stack overflow at build).
-        ("value = \"primary_students\"", &format!("value = \"{}primary_students{}\"", "(".repeat(400), ")".repeat(400)), "表达式无法解析"),
+        (
+            "value = \"primary_students\"",
+            &format!("value = \"{}primary_students{}\"", "(".repeat(400), ")".repeat(400)),
+            "表达式无法解析",
+        ),
     ] {
         let (output, work) = build_broken(replace, with);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{with}: {}", report(&output));
-        assert!(stderr.contains("未生成模块") && stderr.contains(expected), "{with}: expected `{expected}` in\n{stderr}");
+        assert!(
+            stderr.contains("未生成模块") && stderr.contains(expected),
+            "{with}: expected `{expected}` in\n{stderr}"
+        );
         assert!(!work.path().join("target").exists(), "{with}: a module was made");
     }
 }
@@ -125,8 +148,9 @@ fn a_malformed_spec_names_file_line_and_column_and_never_produces_a_module() {
 fn the_committed_interpreter_is_the_reproducible_build_of_rules_declarative() {
     let root = support::root();
     let out = tempfile::tempdir().expect("folder");
-    let built = dudao::build::build_pack(&root.join("rules/declarative"), out.path(), Some(&root.join("target/wasm")), true)
-        .unwrap_or_else(|error| panic!("{error}"));
+    let built =
+        dudao::build::build_pack(&root.join("rules/declarative"), out.path(), Some(&root.join("target/wasm")), true)
+            .unwrap_or_else(|error| panic!("{error}"));
     let rebuilt = std::fs::read(&built.path).expect("module");
     let committed = std::fs::read(root.join("rules/declarative/interpreter.wasm")).expect("committed interpreter");
     assert_eq!(
@@ -141,14 +165,18 @@ fn the_committed_interpreter_is_the_reproducible_build_of_rules_declarative() {
 fn a_hostile_expression_is_stopped_by_the_sandbox_with_a_named_error() {
     let work = tempfile::tempdir().expect("folder");
     // A list of n⁴ copies of the county's schools: huge intermediate lists.
-    let hostile = SPEC.replacen("[[indicator]]", r#"[[indicator]]
+    let hostile = SPEC.replacen(
+        "[[indicator]]",
+        r#"[[indicator]]
 id = "410825.reading.explosion"
 name = "组合爆炸"
 level = "county"
 value = "count(schools.map(a, schools.map(b, schools.map(c, schools.map(d, schools)))))"
 threshold = { op = ">=", value = 1, source = "local" }
 
-[[indicator]]"#, 1);
+[[indicator]]"#,
+        1,
+    );
     let spec = work.path().join("hostile.toml");
     std::fs::write(&spec, hostile).expect("spec");
     // It builds: on the two sample schools of the build-time trial it is small.
@@ -170,7 +198,10 @@ threshold = { op = ">=", value = 1, source = "local" }
 #[test]
 fn an_excel_indicator_table_builds_the_same_pack_as_its_toml() {
     let work = tempfile::tempdir().expect("folder");
-    for args in [&["new", "reading", "--county", "410825", "--title", "温县阅读指标"][..], &["new", "reading-xl", "--county", "410825", "--title", "温县阅读指标", "--xlsx"]] {
+    for args in [
+        &["new", "reading", "--county", "410825", "--title", "温县阅读指标"][..],
+        &["new", "reading-xl", "--county", "410825", "--title", "温县阅读指标", "--xlsx"],
+    ] {
         let output = dudao(args, work.path());
         assert_eq!(output.status.code(), Some(0), "{}", report(&output));
     }
@@ -184,7 +215,12 @@ fn an_excel_indicator_table_builds_the_same_pack_as_its_toml() {
     );
     assert_eq!(toml.manifest.title, "温县阅读指标");
     // A county-level indicator with scoring, so the pack counts in the overall result.
-    let county = toml.manifest.nodes().into_iter().find(|node| node.level == Some(dudao::wire::Level::County)).expect("county indicator");
+    let county = toml
+        .manifest
+        .nodes()
+        .into_iter()
+        .find(|node| node.level == Some(dudao::wire::Level::County))
+        .expect("county indicator");
     assert!(county.scoring.is_some());
     // A cell error names the sheet, row and column.
     let output = dudao(&["build", "reading-xl.xlsx"], &work.path().join("reading-xl"));

@@ -103,7 +103,13 @@ pub fn compare_in_scope(
             prepared.packs[0].params.insert(name.clone(), value.clone());
         }
         let scopes = vec![scope.county.clone().map_or(Scope::All, Scope::County)];
-        Ok(evaluate::evaluate(sandbox, std::slice::from_ref(pack), data, prepared, RunOptions { scopes, ..RunOptions::default() }))
+        Ok(evaluate::evaluate(
+            sandbox,
+            std::slice::from_ref(pack),
+            data,
+            prepared,
+            RunOptions { scopes, ..RunOptions::default() },
+        ))
     };
     let before = run(old, "old")?;
     let after = run(new, "new")?;

@@ -16,7 +16,9 @@ use rules_sdk::wire::{
 };
 
 use crate::eval::{self, Outcome};
-use crate::program::{Bound, Check, Derived, IndicatorProgram, LevelProgram, Members, PROGRAM_FORMAT, Program, Runtime};
+use crate::program::{
+    Bound, Check, Derived, IndicatorProgram, LevelProgram, Members, PROGRAM_FORMAT, Program, Runtime,
+};
 use crate::spec::{At, BoundRef, Loc, SourceRef, Spec};
 
 /// One problem of a spec.
@@ -103,7 +105,11 @@ impl Checker<'_> {
                         &source.at,
                         format!(
                             "来源 `{name}` 未在 [sources] 中定义{}",
-                            if known.is_empty() { String::new() } else { format!("（已定义：{}）", known.join("、")) }
+                            if known.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（已定义：{}）", known.join("、"))
+                            }
                         ),
                     );
                     return None;
@@ -112,7 +118,10 @@ impl Checker<'_> {
             SourceRef::Inline { document, item } => (document.clone(), item.clone()),
         };
         if document.trim().is_empty() || item.trim().is_empty() {
-            self.problem(&source.at, "来源的 document（文件名称及文号）和 item（条款）都不能为空：每个阈值都要注明出处");
+            self.problem(
+                &source.at,
+                "来源的 document（文件名称及文号）和 item（条款）都不能为空：每个阈值都要注明出处",
+            );
             return None;
         }
         Some(Source { document, item })
@@ -201,7 +210,9 @@ impl Checker<'_> {
             county.value.clone()
         });
         let id = &pack.id;
-        if id.value.is_empty() || !id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
+        if id.value.is_empty()
+            || !id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        {
             self.problem(&id.at, format!("指标包 id `{}` 无效：只能用小写字母、数字、`-` 和 `.`", id.value));
         } else if let Some(county) = &county
             && !id.value.starts_with(&format!("{county}-"))
@@ -347,7 +358,10 @@ impl Checker<'_> {
             if item.message.value.trim().is_empty() {
                 self.problem(&item.message.at, "数据校验需要 message（不通过时显示的中文说明）");
             }
-            checks.entry(level).or_default().push(Check { rule: item.rule.value.clone(), message: item.message.value.clone() });
+            checks
+                .entry(level)
+                .or_default()
+                .push(Check { rule: item.rule.value.clone(), message: item.message.value.clone() });
         }
         // The indicator tree.
         let prefix = county.as_ref().map(|county| format!("{county}."));
@@ -405,7 +419,10 @@ impl Checker<'_> {
             let Some(threshold) = &indicator.threshold else {
                 self.problem(
                     &indicator.at,
-                    format!("指标 `{}` 缺少阈值 threshold = {{ op = \">=\", value = …, source = … }}", indicator.id.value),
+                    format!(
+                        "指标 `{}` 缺少阈值 threshold = {{ op = \">=\", value = …, source = … }}",
+                        indicator.id.value
+                    ),
                 );
                 continue;
             };
@@ -500,7 +517,8 @@ impl Checker<'_> {
             nodes.push((leaf, parent));
         }
         let indicators = assemble(nodes);
-        let levels: Vec<Level> = [Level::School, Level::County].into_iter().filter(|level| per_level.contains_key(level)).collect();
+        let levels: Vec<Level> =
+            [Level::School, Level::County].into_iter().filter(|level| per_level.contains_key(level)).collect();
         let units = levels
             .iter()
             .map(|level| UnitSpec {
@@ -599,7 +617,10 @@ impl Checker<'_> {
                         names.truncate(30);
                         self.problem(
                             &at,
-                            format!("`{name}` 未声明：不是本层级的输入字段、参数或派生量（可用：{}）", names.join("、")),
+                            format!(
+                                "`{name}` 未声明：不是本层级的输入字段、参数或派生量（可用：{}）",
+                                names.join("、")
+                            ),
                         );
                     }
                 }
@@ -627,16 +648,24 @@ impl Checker<'_> {
                             FieldType::Text => "示例".into(),
                             FieldType::Enum => field.values.first().cloned().unwrap_or_default().into(),
                             FieldType::Boolean => true.into(),
-                            FieldType::Integer => serde_json::Value::from(field.min.unwrap_or(0.0).max(0.0) as i64 + 10 * (index as i64 + 1)),
-                            FieldType::Number => serde_json::Value::from(field.min.unwrap_or(0.0).max(0.0) + 10.5 * (index as f64 + 1.0)),
+                            FieldType::Integer => serde_json::Value::from(
+                                field.min.unwrap_or(0.0).max(0.0) as i64 + 10 * (index as i64 + 1),
+                            ),
+                            FieldType::Number => {
+                                serde_json::Value::from(field.min.unwrap_or(0.0).max(0.0) + 10.5 * (index as f64 + 1.0))
+                            }
                         }
                     };
                     record.insert(field.name.clone(), value);
                 }
                 record
             };
-            let params: Record =
-                program.manifest.parameters.iter().map(|parameter| (parameter.name.clone(), parameter.default.clone())).collect();
+            let params: Record = program
+                .manifest
+                .parameters
+                .iter()
+                .map(|parameter| (parameter.name.clone(), parameter.default.clone()))
+                .collect();
             for level in &program.runtime.levels {
                 let mut members = BTreeMap::new();
                 if let Some(spec) = &level.members {
@@ -654,9 +683,17 @@ impl Checker<'_> {
                     Ok(Outcome::Results(_) | Outcome::Refused(_)) => {}
                     Err(failure) => {
                         let at = self.places.get(&failure.expr).cloned().unwrap_or_default();
-                        let case = if with_optional { "示例数据" } else { "可选字段为空（未填报）的示例数据" };
+                        let case = if with_optional {
+                            "示例数据"
+                        } else {
+                            "可选字段为空（未填报）的示例数据"
+                        };
                         let message = format!("{}：在{case}上{}", failure.what, failure.message);
-                        if !self.problems.iter().any(|known| known.at == at && (at != Loc::None || known.message == message)) {
+                        if !self
+                            .problems
+                            .iter()
+                            .any(|known| known.at == at && (at != Loc::None || known.message == message))
+                        {
                             self.problem(&at, message);
                         }
                     }
@@ -704,7 +741,10 @@ fn assemble(nodes: Vec<(IndicatorNode, Option<String>)>) -> Vec<IndicatorNode> {
 fn shift(at: &Loc, prefix: &str) -> Loc {
     match at {
         Loc::Text { line, column } => match prefix.rfind('\n') {
-            Some(newline) => Loc::Text { line: line + prefix.matches('\n').count(), column: prefix[newline + 1..].chars().count() + 1 },
+            Some(newline) => Loc::Text {
+                line: line + prefix.matches('\n').count(),
+                column: prefix[newline + 1..].chars().count() + 1,
+            },
             None => Loc::Text { line: *line, column: column + prefix.chars().count() },
         },
         other => other.clone(),

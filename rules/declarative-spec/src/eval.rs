@@ -201,7 +201,9 @@ pub fn to_cel(value: &serde_json::Value) -> Value {
         serde_json::Value::Number(number) => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
         serde_json::Value::String(text) => Value::String(Arc::new(text.clone())),
         serde_json::Value::Array(items) => Value::List(Arc::new(items.iter().map(to_cel).collect())),
-        serde_json::Value::Object(entries) => record_value(entries.iter().map(|(key, value)| (key.clone(), to_cel(value)))),
+        serde_json::Value::Object(entries) => {
+            record_value(entries.iter().map(|(key, value)| (key.clone(), to_cel(value))))
+        }
     }
 }
 
@@ -238,11 +240,11 @@ fn number_list(name: &str, args: &[Value]) -> Result<Vec<f64>, ExecutionError> {
 }
 
 pub fn registered(context: &mut Context) {
-    let add = |context: &mut Context, name: &'static str, f: fn(&'static str, &[Value]) -> Result<Value, ExecutionError>| {
-        let _ = context.add_function(name, move |cel::extractors::Arguments(args): cel::extractors::Arguments| {
-            f(name, &args)
-        });
-    };
+    let add =
+        |context: &mut Context, name: &'static str, f: fn(&'static str, &[Value]) -> Result<Value, ExecutionError>| {
+            let _ = context
+                .add_function(name, move |cel::extractors::Arguments(args): cel::extractors::Arguments| f(name, &args));
+        };
     add(context, "sum", |name, args| Ok(Value::Float(number_list(name, args)?.iter().sum())));
     add(context, "count", |name, args| match args {
         [Value::List(items)] => Ok(Value::Float(items.len() as f64)),
@@ -268,7 +270,10 @@ pub fn registered(context: &mut Context) {
                     other => {
                         return Err(function_error(
                             name,
-                            format!("列表元素应为条件（true/false），实为{}，例如 share(schools.map(s, s.x >= 1))", type_name(other)),
+                            format!(
+                                "列表元素应为条件（true/false），实为{}，例如 share(schools.map(s, s.x >= 1))",
+                                type_name(other)
+                            ),
                         ));
                     }
                 }
@@ -406,7 +411,10 @@ fn member_records(
     let compiled: Vec<(String, Compiled)> = derived
         .iter()
         .map(|derived| {
-            Ok((derived.name.clone(), compile(env, format!("{}派生量 `{}`", level.chinese(), derived.name), &derived.expr)?))
+            Ok((
+                derived.name.clone(),
+                compile(env, format!("{}派生量 `{}`", level.chinese(), derived.name), &derived.expr)?,
+            ))
         })
         .collect::<Result<_, EvalFailure>>()?;
     records
@@ -571,7 +579,8 @@ mod tests {
             checks: Vec::new(),
             indicators: vec![indicator("rate", "participants / students", 0.7), indicator("half", "7 / 2", 3.5)],
         };
-        let Ok(Outcome::Results(rows)) = run(level, unit(Level::School, school("S1", 600, Some(420)), Vec::new())) else {
+        let Ok(Outcome::Results(rows)) = run(level, unit(Level::School, school("S1", 600, Some(420)), Vec::new()))
+        else {
             panic!("evaluates")
         };
         assert_eq!((rows[0].value, rows[0].status), (Some(0.7), Status::Met));
@@ -587,12 +596,21 @@ mod tests {
             checks: Vec::new(),
             indicators: vec![
                 indicator("share", "share(schools.map(s, coalesce(s.participants, 0) >= 100))", 1.0),
-                indicator("pooled", "sum(schools.map(s, coalesce(s.participants, 0))) / sum(schools.map(s, s.students))", 0.5),
-                indicator("weighted", "weighted_mean(schools.map(s, coalesce(s.participants, 0) / s.students), schools.map(s, s.students))", 0.5),
+                indicator(
+                    "pooled",
+                    "sum(schools.map(s, coalesce(s.participants, 0))) / sum(schools.map(s, s.students))",
+                    0.5,
+                ),
+                indicator(
+                    "weighted",
+                    "weighted_mean(schools.map(s, coalesce(s.participants, 0) / s.students), schools.map(s, s.students))",
+                    0.5,
+                ),
             ],
         };
         let schools = vec![school("A", 200, Some(150)), school("B", 100, None)];
-        let Ok(Outcome::Results(rows)) = run(level.clone(), unit(Level::County, school("C", 0, None), schools.clone())) else {
+        let Ok(Outcome::Results(rows)) = run(level.clone(), unit(Level::County, school("C", 0, None), schools.clone()))
+        else {
             panic!("evaluates")
         };
         assert_eq!((rows[0].value, rows[0].status), (Some(0.5), Status::NotMet));
@@ -607,7 +625,10 @@ mod tests {
 
     #[test]
     fn integer_literals_become_decimals_outside_strings() {
-        assert_eq!(decimalize("a / 2 + 1.5 + 'x 3' + b2 + 1e3 + 0x1F + 3u").0, "a / 2.0 + 1.5 + 'x 3' + b2 + 1e3 + 0x1F + 3u");
+        assert_eq!(
+            decimalize("a / 2 + 1.5 + 'x 3' + b2 + 1e3 + 0x1F + 3u").0,
+            "a / 2.0 + 1.5 + 'x 3' + b2 + 1e3 + 0x1F + 3u"
+        );
         let (text, map) = decimalize("x >= 10");
         assert_eq!(text, "x >= 10.0");
         assert_eq!(map[text.len()], "x >= 10".len());

@@ -78,7 +78,8 @@ impl std::error::Error for PatchError {}
 ///
 /// A [`PatchError`] when the module is not a bare interpreter or the program does not fit.
 pub fn patch(module: &[u8], program: &[u8]) -> Result<Vec<u8>, PatchError> {
-    let places: Vec<usize> = module.windows(MAGIC.len()).enumerate().filter(|(_, w)| *w == MAGIC).map(|(i, _)| i).collect();
+    let places: Vec<usize> =
+        module.windows(MAGIC.len()).enumerate().filter(|(_, w)| *w == MAGIC).map(|(i, _)| i).collect();
     let [at] = places[..] else { return Err(PatchError::Marker { found: places.len() }) };
     if program.len() > MAX_PROGRAM {
         return Err(PatchError::TooLarge { size: program.len() });

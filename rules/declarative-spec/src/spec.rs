@@ -80,6 +80,9 @@ pub enum BoundRef {
     Parameter(String),
 }
 
+/// A named source: its name and (document, item).
+pub type NamedSource = (At<String>, At<(String, String)>);
+
 /// A whole spec.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Spec {
@@ -87,8 +90,8 @@ pub struct Spec {
     pub file: String,
     /// `[pack]`.
     pub pack: PackDecl,
-    /// `[sources.NAME]`.
-    pub sources: Vec<(At<String>, At<(String, String)>)>,
+    /// `[sources.NAME]`: name, (document, item).
+    pub sources: Vec<NamedSource>,
     /// `[[input]]`.
     pub inputs: Vec<InputDecl>,
     /// `[[parameter]]`.

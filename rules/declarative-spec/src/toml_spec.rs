@@ -224,7 +224,13 @@ impl Lines {
         let raw = self.text.get(span.clone()).unwrap_or("");
         let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
             // A multi-line string: the text starts after the quotes (and the newline right after them).
-            if raw[3..].starts_with('\n') { 4 } else if raw[3..].starts_with("\r\n") { 5 } else { 3 }
+            if raw[3..].starts_with('\n') {
+                4
+            } else if raw[3..].starts_with("\r\n") {
+                5
+            } else {
+                3
+            }
         } else if raw.starts_with('"') || raw.starts_with('\'') {
             1
         } else {
@@ -369,7 +375,11 @@ pub fn read(file: &str, text: &str) -> Result<Spec, Problem> {
                     veto: indicator.veto.map(|veto| {
                         let veto = lines.at(veto);
                         At::new(
-                            VetoDecl { cap: veto.value.cap, reason: veto.value.reason, source: veto.value.source.into() },
+                            VetoDecl {
+                                cap: veto.value.cap,
+                                reason: veto.value.reason,
+                                source: veto.value.source.into(),
+                            },
                             veto.at,
                         )
                     }),
@@ -392,7 +402,8 @@ fn translate(message: &str) -> String {
         return format!("缺少必填的键 {rest}");
     }
     if message.starts_with("data did not match any variant of untagged enum RawSourceRef") {
-        return "来源（source）应为 [sources] 中的名称，或 { document = \"文件名称及文号\", item = \"条款\" }".to_owned();
+        return "来源（source）应为 [sources] 中的名称，或 { document = \"文件名称及文号\", item = \"条款\" }"
+            .to_owned();
     }
     if message.starts_with("data did not match any variant of untagged enum RawBound") {
         return "阈值（value）应为数字，或参数名".to_owned();
