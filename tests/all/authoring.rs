@@ -60,7 +60,7 @@ fn a_new_pack_builds_tests_and_passes_its_snapshot_as_generated() {
     let root = support::root();
     let work = tempfile::tempdir().expect("folder");
 
-    let output = dudao(&["new", "taiji", "--county", "410825", "--dir", "packs"], work.path());
+    let output = dudao(&["new", "taiji", "--rust", "--county", "410825", "--dir", "packs"], work.path());
     assert_eq!(output.status.code(), Some(0), "{}", report(&output));
     let stdout = text(&output.stdout);
     assert!(stdout.contains("pack id `410825-taiji`, indicator `410825.taiji.backbone_teachers_per100`"), "{stdout}");
@@ -73,7 +73,7 @@ fn a_new_pack_builds_tests_and_passes_its_snapshot_as_generated() {
     assert!(manifest.contains(&format!("rules-sdk = {{ path = \"{}\" }}", sdk.display())), "{manifest}");
 
     // A second `new` into the same folder is refused and changes nothing.
-    let again = dudao(&["new", "taiji", "--dir", "packs"], work.path());
+    let again = dudao(&["new", "taiji", "--rust", "--dir", "packs"], work.path());
     assert_eq!(again.status.code(), Some(2), "{}", report(&again));
     assert!(text(&again.stderr).contains("already exists and is not an empty folder"), "{}", report(&again));
 
@@ -116,7 +116,7 @@ fn a_new_pack_builds_tests_and_passes_its_snapshot_as_generated() {
 #[test]
 fn new_names_pack_and_indicators_after_the_county_only_when_given_and_refuses_bad_names() {
     let work = tempfile::tempdir().expect("folder");
-    let output = dudao(&["new", "reading-room"], work.path());
+    let output = dudao(&["new", "reading-room", "--rust"], work.path());
     assert_eq!(output.status.code(), Some(0), "{}", report(&output));
     let lib = std::fs::read_to_string(work.path().join("reading-room/src/lib.rs")).expect("lib.rs");
     assert!(lib.contains(r#"pub const PACK_ID: &str = "reading-room";"#), "{lib}");
@@ -135,7 +135,7 @@ fn new_names_pack_and_indicators_after_the_county_only_when_given_and_refuses_ba
         (&["new", "9lives"][..], "cannot name a pack"),
         (&["new", "test"][..], "reserved"),
         (&["new", "ok", "--county", "4108"][..], "is not a county code"),
-        (&["new", "ok", "--sdk", "/nonexistent/sdk"][..], "the rules SDK is not at"),
+        (&["new", "ok", "--rust", "--sdk", "/nonexistent/sdk"][..], "the rules SDK is not at"),
     ] {
         let output = dudao(args, work.path());
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", report(&output));

@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod data_in;
 mod dataset;
+mod declarative;
 mod explain;
 mod fidelity;
 mod instances;

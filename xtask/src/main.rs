@@ -15,13 +15,14 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// Pack crates built by `packs`, relative to the workspace root.
-const PACK_CRATES: [&str; 7] = [
+const PACK_CRATES: [&str; 8] = [
     "rules/quality-balance",
     "rules/government-duty",
     "rules/school-supervision",
     "rules/quality-monitoring",
     "rules/local/wenxian-taiji",
     "rules/local/xiuwu-afterschool",
+    "rules/declarative",
     "tests/guests/hostile",
 ];
 
@@ -37,7 +38,8 @@ fn main() -> ExitCode {
         Some("fixtures") => fixtures(&root),
         Some("bench") => packs(&root).and_then(|()| bench(&root, &args[1..])),
         Some("fuzz") => fuzz(&root, &args[1..]),
-        _ => Err("usage: cargo xtask packs|demo|test|fixtures|bench|fuzz".to_owned()),
+        Some("interpreter") => packs(&root).and_then(|()| interpreter(&root)),
+        _ => Err("usage: cargo xtask packs|demo|test|fixtures|bench|fuzz|interpreter|serve".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,6 +71,17 @@ fn ensure_wasm_target() -> Result<(), String> {
     }
     eprintln!("xtask: installing the {WASM_TARGET} target with rustup");
     status(Command::new("rustup").args(["target", "add", WASM_TARGET]), "rustup target add")
+}
+
+/// Refreshes the committed interpreter of declarative packs (`rules/declarative/interpreter.wasm`,
+/// embedded in `dudao`) from its reproducible build; commit the file after a change to
+/// `rules/declarative` or `rules/declarative-spec`.
+fn interpreter(root: &Path) -> Result<(), String> {
+    let built = root.join("target/packs/declarative.wasm");
+    let committed = root.join("rules/declarative/interpreter.wasm");
+    std::fs::copy(&built, &committed).map_err(|error| format!("cannot copy {}: {error}", built.display()))?;
+    eprintln!("xtask: {} updated; rebuild dudao to embed it", committed.display());
+    Ok(())
 }
 
 /// Builds every pack crate with `dudao build` into `target/packs`.

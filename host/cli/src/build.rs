@@ -12,7 +12,8 @@ use super::{Exit, Failure, LimitArgs, emit};
 /// Arguments of `dudao build`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The pack crate folder (with its Cargo.toml).
+    /// The pack crate folder (with its Cargo.toml), or a declarative pack: `pack.toml` or an
+    /// XLSX indicator table (built without a Rust toolchain).
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Where to put the module (default: `<PATH>/target/packs`).
@@ -30,17 +31,23 @@ pub struct Args {
 
 /// Builds, checks and reports the module.
 pub fn build(args: Args) -> Result<Exit, Failure> {
-    let out_dir = args.out_dir.clone().unwrap_or_else(|| args.path.join("target").join("packs"));
-    let built = build_pack(&args.path, &out_dir, args.target_dir.as_deref(), args.quiet).map_err(Failure::bad_input)?;
+    let declarative = dudao_engine::declarative::is_spec(&args.path);
+    let base = if declarative { args.path.parent().unwrap_or(std::path::Path::new("")).to_owned() } else { args.path.clone() };
+    let out_dir = args.out_dir.clone().unwrap_or_else(|| base.join("target").join("packs"));
+    let built = if declarative {
+        dudao_engine::declarative::build(&args.path, &out_dir).map_err(Failure::bad_input)?
+    } else {
+        build_pack(&args.path, &out_dir, args.target_dir.as_deref(), args.quiet).map_err(Failure::bad_input)?.path
+    };
     let sandbox = Sandbox::new(args.limits.limits()).map_err(Failure::unexpected)?;
-    let pack = LoadedPack::load(&sandbox, &built.path).map_err(Failure::bad_input)?;
+    let pack = LoadedPack::load(&sandbox, &built).map_err(Failure::bad_input)?;
     emit(
         None,
         &format!(
             "built pack `{}` {} → {}\n  {} bytes, sha256 {}\n",
             pack.manifest.id,
             pack.manifest.version,
-            built.path.display(),
+            built.display(),
             pack.size,
             pack.sha256
         ),

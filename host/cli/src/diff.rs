@@ -42,6 +42,10 @@ pub struct Args {
     /// The previous period's dataset, for packs with value-added indicators.
     #[arg(long, value_name = "DATASET")]
     previous_data: Option<PathBuf>,
+    /// Compare as this evaluation plan runs the pack: only the subjects it applies to (a
+    /// local pack: its county), with the plan's parameter values.
+    #[arg(long, value_name = "PLAN.toml")]
+    plan: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -59,12 +63,23 @@ pub fn diff(args: Args) -> Result<Exit, Failure> {
     let new = LoadedPack::load(&sandbox, &args.new).map_err(Failure::bad_input)?;
     let data = Dataset::load(&args.data).map_err(Failure::bad_input)?;
     let previous = args.previous_data.as_deref().map(Dataset::load).transpose().map_err(Failure::bad_input)?;
-    let impact = impact::compare(&sandbox, &old, &new, &data, previous.as_ref()).map_err(|error| match error {
+    let compared = match &args.plan {
+        Some(plan) => {
+            let scope = impact::scoped::scope_of(&sandbox, plan, &new.manifest.id).map_err(Failure::bad_input)?;
+            impact::scoped::compare_in_scope(&sandbox, &old, &new, &data, previous.as_ref(), &scope)
+        }
+        None => impact::compare(&sandbox, &old, &new, &data, previous.as_ref()),
+    };
+    let impact = compared.map_err(|error| match error {
         ImpactError::DifferentPacks { .. } | ImpactError::Data { .. } => Failure::bad_input(error),
         _ => Failure::unexpected(error),
     })?;
+    let scope_line = match &args.plan {
+        Some(plan) => format!("方案范围 (plan scope): {}\n", plan.display()),
+        None => String::new(),
+    };
     let text = match args.format {
-        Format::Table => render::table(&impact),
+        Format::Table => scope_line + &render::table(&impact),
         Format::Json => render::json(&impact),
         Format::Csv => render::csv(&impact),
     };

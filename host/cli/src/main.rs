@@ -13,6 +13,7 @@ mod guard;
 mod inputs;
 mod inspect;
 mod new;
+mod new_declarative;
 mod output;
 mod pdf;
 mod pin;
@@ -77,7 +78,7 @@ enum Command {
     /// Record (or `--check`) the sha256 pins of a plan's packs.
     #[command(after_help = EXIT_CODES)]
     Pin(pin::Args),
-    /// Create a new pack crate that builds and tests as generated.
+    /// Create a new pack (declarative by default; `--rust` for a crate) that builds and tests as generated.
     #[command(after_help = EXIT_CODES)]
     New(new::Args),
     /// Run a pack's test cases (small datasets with expected results) and report coverage.

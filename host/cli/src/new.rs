@@ -1,5 +1,6 @@
-//! `dudao new NAME [--county CODE] [--dir PARENT] [--sdk PATH]`: scaffolds a pack crate that
-//! builds, tests and passes its cases as generated.
+//! `dudao new NAME [--county CODE] [--title TITLE] [--xlsx] [--dir PARENT]`: scaffolds a
+//! declarative pack (no Rust needed) that builds, tests and passes its cases as generated;
+//! `--rust [--sdk PATH]` scaffolds a Rust pack crate instead.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -20,13 +21,25 @@ pub struct Args {
     /// The folder to create the crate in.
     #[arg(long, value_name = "PARENT", default_value = ".")]
     dir: PathBuf,
-    /// The rules SDK crate to depend on (default: the one this dudao was built with).
-    #[arg(long, value_name = "PATH")]
+    /// The rules SDK crate to depend on (default: the one this dudao was built with; `--rust` only).
+    #[arg(long, value_name = "PATH", requires = "rust")]
     sdk: Option<PathBuf>,
+    /// The pack's Chinese title (default: an example title).
+    #[arg(long, value_name = "TITLE")]
+    title: Option<String>,
+    /// Write the spec as an Excel indicator table (`NAME.xlsx`) instead of `NAME.toml`.
+    #[arg(long, conflicts_with = "rust")]
+    xlsx: bool,
+    /// Scaffold a Rust pack crate (needs rustup and cargo) instead of a declarative pack.
+    #[arg(long)]
+    rust: bool,
 }
 
 /// Writes the crate and prints the next steps.
 pub fn new(args: Args) -> Result<Exit, Failure> {
+    if !args.rust {
+        return super::new_declarative::new(&args.name, args.county, args.title.as_deref(), args.xlsx, &args.dir);
+    }
     let sdk = match args.sdk {
         Some(path) => std::fs::canonicalize(&path).unwrap_or(path),
         None => scaffold::default_sdk(),

@@ -37,6 +37,10 @@ pub struct Args {
     /// Fail (exit 1) when some indicator never produced both `met` and `not_met`.
     #[arg(long)]
     require_coverage: bool,
+    /// After showing the differences, write each failing case's actual results as its new
+    /// `expected.csv` (also for a case folder that has none yet); review them with `git diff`.
+    #[arg(long)]
+    accept: bool,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -89,6 +93,9 @@ pub fn test(args: Args) -> Result<Exit, Failure> {
         TextOrJson::Json => json_report(&pack, &cases_dir, &outcomes, &coverage, (passed, failed, broken)),
     };
     emit(None, &text)?;
+    if args.accept {
+        return accept(&sandbox, &pack, &folders, &outcomes);
+    }
     Ok(if broken > 0 {
         Exit::BadInput
     } else if failed > 0 || (args.require_coverage && uncovered > 0) {
@@ -96,6 +103,44 @@ pub fn test(args: Args) -> Result<Exit, Failure> {
     } else {
         Exit::Success
     })
+}
+
+/// `--accept`: writes the actual results of every failing case (and of every case folder
+/// without `expected.csv`) as its `expected.csv`.
+fn accept(sandbox: &Sandbox, pack: &LoadedPack, folders: &[PathBuf], outcomes: &[Outcome]) -> Result<Exit, Failure> {
+    let mut text = String::new();
+    let mut still_broken = 0;
+    for (folder, outcome) in folders.iter().zip(outcomes) {
+        let wanted = match outcome {
+            Outcome::Ran(report) => !report.passed(),
+            Outcome::Broken(..) => !folder.join(EXPECTED_FILE).exists(),
+        };
+        if !wanted {
+            if matches!(outcome, Outcome::Broken(..)) {
+                still_broken += 1;
+            }
+            continue;
+        }
+        let Some(dataset) = dudao_engine::accept::dataset_of(folder) else {
+            let _ = writeln!(text, "未接受 {}：用例文件夹中没有数据集（counties.csv 等，或一个 .json/.xlsx 文件）", folder.display());
+            still_broken += 1;
+            continue;
+        };
+        match dudao_engine::accept::accept(folder, &dataset, sandbox, pack) {
+            Ok((path, rows)) => {
+                let _ = writeln!(text, "已接受：{}（{rows} 行）；请用 git diff 复核后提交", path.display());
+            }
+            Err(error) => {
+                let _ = writeln!(text, "未接受：{error}");
+                still_broken += 1;
+            }
+        }
+    }
+    if text.is_empty() {
+        text.push_str("没有需要接受的用例：全部通过\n");
+    }
+    emit(None, &format!("\n{text}"))?;
+    Ok(if still_broken > 0 { Exit::BadInput } else { Exit::Success })
 }
 
 /// "1 expected row", "3 expected rows".

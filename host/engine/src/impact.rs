@@ -12,6 +12,8 @@
 //! plans will add a score and a grade per subject: they become fields of [`Observed`] (and
 //! one column each in the rendering, `dudao_publish::impact`), and everything else stays as it is.
 
+pub mod scoped;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rules_sdk::wire::{FieldSpec, IndicatorNode, Level, Manifest, Source, Status, Threshold};

@@ -31,10 +31,12 @@
 //! ```
 
 pub mod abi;
+pub mod accept;
 mod batches;
 pub mod budget;
 pub mod cache;
 pub mod casetest;
+pub mod declarative;
 pub mod evaluate;
 pub mod fileguard;
 pub mod files;

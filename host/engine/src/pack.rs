@@ -76,6 +76,9 @@ pub enum PackError {
         /// What the compiler said, with line and column.
         message: String,
     },
+    /// A declarative spec (`pack.toml`, XLSX indicator table) that does not check or build.
+    #[error("{0}")]
+    Declarative(crate::declarative::DeclarativeError),
     /// The module's imports or exports break the ABI.
     #[error("pack `{}` does not follow the dudao pack ABI:{}", path.display(), list(violations))]
     Abi {
@@ -137,6 +140,15 @@ impl LoadedPack {
         let limit = sandbox.limits().max_module_bytes;
         let bytes = read_pack_file(path, limit)?;
         let size = bytes.len() as u64;
+        if crate::declarative::is_spec(path) {
+            // A declarative spec: built into the interpreter here; the digest and size are the
+            // spec file's, as for `.wat`.
+            let module = crate::declarative::compile(path).map_err(PackError::Declarative)?;
+            let mut pack = LoadedPack::from_bytes(sandbox, path, &module)?;
+            pack.sha256 = sha256_hex(&bytes);
+            pack.size = size;
+            return Ok(pack);
+        }
         if !path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("wat")) {
             return LoadedPack::from_bytes(sandbox, path, &bytes);
         }

@@ -134,3 +134,10 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
     }
     rows
 }
+
+/// A number in the shortest form that reads back to the same double (`4.2`, `0.515…`), as
+/// every machine-readable output writes it.
+pub fn format_value(value: f64) -> String {
+    let value = value + 0.0;
+    format!("{value}")
+}

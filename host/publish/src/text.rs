@@ -39,8 +39,4 @@ pub fn format_rounded(value: f64) -> String {
     if text == "-0" { "0".to_owned() } else { text.to_owned() }
 }
 
-/// A number in the shortest form that reads back to the same double (`4.2`, `0.515…`).
-pub fn format_value(value: f64) -> String {
-    let value = value + 0.0;
-    format!("{value}")
-}
+pub use dudao_engine::rows::format_value;
