@@ -11,7 +11,7 @@ use dudao::pack::LoadedPack;
 use dudao::plan::{self, Plan};
 use dudao::publish::{self, PublishOptions};
 use dudao::sandbox::Sandbox;
-use dudao::wire::{Level, Manifest};
+use dudao::wire::Manifest;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sqlx::Row;
@@ -217,6 +217,12 @@ pub async fn round_plan(state: &AppState, info: &RoundInfo) -> Result<Arc<(Plan,
         cache.insert(info.id, loaded.clone());
     }
     Ok(loaded)
+}
+
+/// The previous period's dataset a round's plan names (for value-added indicators), if any.
+pub fn previous_data(state: &AppState, info: &RoundInfo, plan: &Plan) -> Option<PathBuf> {
+    let plan_path = state.config.plans_dir.join(&info.plan_path);
+    plan.previous_data.as_ref().map(|path| plan_path.parent().unwrap_or(Path::new(".")).join(path))
 }
 
 /// Sets a round's `locked` flag or publishes it, with an audit entry.

@@ -143,7 +143,7 @@ pub fn template(
                 if let Some(choices) = choices
                     && !rows.is_empty()
                 {
-                    let validation = DataValidation::new().allow_list_strings(&choices).map_err(fail)?;
+                    let validation = DataValidation::new().allow_list_strings(choices.as_slice()).map_err(fail)?;
                     sheet.add_data_validation(1, col, rows.len() as u32, col, &validation).map_err(fail)?;
                 }
             }
@@ -184,11 +184,13 @@ pub async fn submit(
     plan: &Plan,
     manifests: &[Manifest],
     unit: &Unit,
+    previous: Option<&std::path::Path>,
     filename: &str,
     bytes: &[u8],
 ) -> Result<UploadOutcome, Error> {
     let records = crate::engine::round_records(db, round_id).await?;
-    let (rows, problems) = check(plan, manifests, unit, filename, bytes, &records)?;
+    let previous = previous.map(Dataset::load).transpose()?;
+    let (rows, problems) = check(plan, manifests, unit, previous.as_ref(), filename, bytes, &records)?;
     if !problems.is_empty() {
         return Ok(UploadOutcome { version: None, problems });
     }
@@ -235,6 +237,7 @@ fn check(
     plan: &Plan,
     manifests: &[Manifest],
     unit: &Unit,
+    previous: Option<&Dataset>,
     filename: &str,
     bytes: &[u8],
     records: &BTreeMap<String, Vec<Map<String, Value>>>,
@@ -306,7 +309,7 @@ fn check(
         .map(|(index, _)| index)
         .collect();
     let chosen: Vec<&Manifest> = applicable.iter().map(|&index| &manifests[index]).collect();
-    let options = PrepareOptions { previous: None, scopes: Vec::new() };
+    let options = PrepareOptions { previous, scopes: Vec::new() };
     if let Err(errors) = dataset::prepare_with(&data, &chosen, &options) {
         for error in errors.0 {
             problems.push(Problem {
@@ -328,7 +331,8 @@ fn check(
         })
         .collect();
     let mut rows = Vec::new();
-    for table in data.tables() {
+    // A CSV upload is only the schools table; the rest of its folder came from the platform.
+    for table in data.tables().filter(|table| is_xlsx || table.level == Level::School) {
         let level = level_name(table.level);
         for row in &table.rows {
             let record = record_of(table, row);

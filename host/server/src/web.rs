@@ -336,7 +336,7 @@ async fn login_submit(ctx: Ctx, jar: CookieJar, request: Request) -> Response {
     }
     match auth::login(&ctx.state.db, &form.username, &form.password).await {
         Ok(Some((token, _))) => {
-            let jar = jar.remove(LOGIN_CSRF_COOKIE).add(auth::cookie(SESSION_COOKIE, token, Some(auth::SESSION_SECONDS)));
+            let jar = jar.remove(removal(LOGIN_CSRF_COOKIE)).add(auth::cookie(SESSION_COOKIE, token, Some(auth::SESSION_SECONDS)));
             (jar, Redirect::to("/")).into_response()
         }
         Ok(None) => retry("账号或密码错误", StatusCode::UNAUTHORIZED),
@@ -376,10 +376,15 @@ async fn logout(ctx: Ctx, jar: CookieJar) -> Response {
     {
         return ctx.internal(error);
     }
-    (jar.remove(SESSION_COOKIE), Redirect::to("/login")).into_response()
+    (jar.remove(removal(SESSION_COOKIE)), Redirect::to("/login")).into_response()
 }
 
 use axum::extract::FromRequest;
+
+/// A cookie removal matching the path the cookie was set with.
+fn removal(name: &'static str) -> axum_extra::extract::cookie::Cookie<'static> {
+    axum_extra::extract::cookie::Cookie::build(name).path("/").build()
+}
 
 // ---- organisation ---------------------------------------------------------------------------
 
@@ -710,7 +715,8 @@ async fn data_upload(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>, multipa
         return Err(ctx.bad_request("请选择要上传的文件"));
     };
     let loaded = engine::round_plan(&ctx.state, &round).await.map_err(|e| ctx.internal(e))?;
-    let outcome = upload::submit(&ctx.state.db, &user, id, &loaded.0, &loaded.1, &unit, &filename, &bytes)
+    let previous = engine::previous_data(&ctx.state, &round, &loaded.0);
+    let outcome = upload::submit(&ctx.state.db, &user, id, &loaded.0, &loaded.1, &unit, previous.as_deref(), &filename, &bytes)
         .await
         .map_err(|e| ctx.internal(e))?;
     if ctx.api {

@@ -45,7 +45,7 @@ pub async fn fresh_postgres() -> String {
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let name = format!("dudao_test_{}", dudao_server::auth::random_token()[..16].to_owned());
     let pool = sqlx::AnyPool::connect(&url).await.expect("connect to DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create a test database");
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create a test database");
     pool.close().await;
     let base = url.rsplit_once('/').map(|(base, _)| base.to_owned()).expect("a URL with a database name");
     format!("{base}/{name}")
@@ -54,7 +54,7 @@ pub async fn fresh_postgres() -> String {
 pub struct Server {
     pub base: String,
     pub state: AppState,
-    pub dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
     pub config: ServeConfig,
 }
 
@@ -85,7 +85,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(dudao_server::serve_on(state.clone(), listener));
-        Server { base, state, dir, config }
+        Server { base, state, _dir: dir, config }
     }
 
     pub fn anonymous(&self) -> Client {
