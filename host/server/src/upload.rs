@@ -81,10 +81,10 @@ fn link_columns(level: Level) -> &'static [&'static str] {
     }
 }
 
-/// The sheets of a template for `unit`: its county's record and its schools (a county), or its
-/// own record (a school).
-fn template_levels(unit: &Unit) -> Vec<Level> {
-    if unit.level == "county" { vec![Level::County, Level::School] } else { vec![Level::School] }
+/// The sheets of a template for `unit`: its county's record, zones and schools (a county); for
+/// a school, its county and zone (for the links, not taken from an upload) and its own record.
+fn template_levels(_unit: &Unit) -> Vec<Level> {
+    vec![Level::County, Level::Zone, Level::School]
 }
 
 /// Makes the pre-filled XLSX template of a unit for a round: one sheet per level, the link
@@ -120,9 +120,12 @@ pub fn template(
             .flatten()
             .filter(|record| {
                 let text = |key: &str| record.get(key).and_then(Value::as_str);
+                let county = unit.county_id.as_deref();
                 match level {
-                    Level::County => text("id") == Some(unit.id.as_str()),
-                    _ if unit.level == "county" => text("county_id") == Some(unit.id.as_str()),
+                    Level::County => text("id") == county,
+                    Level::Zone if unit.level == "county" => text("county_id") == county,
+                    Level::Zone => text("id") == unit.zone_id.as_deref(),
+                    _ if unit.level == "county" => text("county_id") == county,
                     _ => text("id") == Some(unit.id.as_str()),
                 }
             })
@@ -331,8 +334,9 @@ fn check(
         })
         .collect();
     let mut rows = Vec::new();
-    // A CSV upload is only the schools table; the rest of its folder came from the platform.
-    for table in data.tables().filter(|table| is_xlsx || table.level == Level::School) {
+    // A CSV upload is only the schools table; the rest of its folder came from the platform. A
+    // school's workbook carries its county and zone for the links only.
+    for table in data.tables().filter(|table| (is_xlsx && unit.level == "county") || table.level == Level::School) {
         let level = level_name(table.level);
         for row in &table.rows {
             let record = record_of(table, row);
@@ -348,6 +352,7 @@ fn check(
             };
             let allowed = match (unit.level.as_str(), level) {
                 ("county", "county") => id == unit.id,
+                ("county", "zone") => known.get(id.as_str()).is_some_and(|(l, c)| *l == "zone" && *c == Some(unit.id.as_str())),
                 ("county", "school") => known.get(id.as_str()).is_some_and(|(l, c)| *l == "school" && *c == Some(unit.id.as_str())),
                 ("school", "school") => id == unit.id,
                 _ => false,

@@ -80,7 +80,7 @@ async fn template_has_the_round_columns_prefilled_and_an_xlsx_upload_names_excel
     let (status, bytes) = county.get_bytes(&format!("/rounds/{round}/data/410802/template.xlsx")).await;
     assert_eq!(status, 200);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
-    assert_eq!(book.sheet_names(), vec!["counties".to_owned(), "schools".to_owned()]);
+    assert_eq!(book.sheet_names(), vec!["counties".to_owned(), "zones".to_owned(), "schools".to_owned()]);
     let schools = book.worksheet_range("schools").unwrap();
     let header: Vec<String> = schools.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
     for column in ["id", "county_id", "zone_id", "qualified_teachers", "matter_curriculum"] {
@@ -91,7 +91,7 @@ async fn template_has_the_round_columns_prefilled_and_an_xlsx_upload_names_excel
     // The drop-downs: the sheet XML carries list validations.
     let xml = {
         let mut zip = zip_entries(&bytes);
-        zip.remove("xl/worksheets/sheet2.xml").unwrap()
+        zip.remove("xl/worksheets/sheet3.xml").unwrap()
     };
     assert!(xml.contains("<dataValidation type=\"list\""), "enumerations have drop-downs");
 
