@@ -119,15 +119,29 @@ async fn lifecycle(backend: &str) {
     let (_, orders) = school.get_json("/api/v1/orders").await;
     assert!(orders["orders"].as_array().unwrap().is_empty(), "nothing is overdue before the deadline");
     server.state.set_today(Some("2027-03-01".to_owned()));
-    let (_, orders) = school.get_json("/api/v1/orders").await;
-    let order = orders["orders"].as_array().unwrap().iter().find(|o| o["unit_id"] == "4108020001").cloned().expect("an order");
-    let ids: Vec<i64> = order["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
-    assert!(!ids.contains(&item_id), "the accepted item is not on the order");
+    let (_, orders) = county.get_json("/api/v1/orders").await;
+    let orders = orders["orders"].as_array().unwrap().clone();
+    assert!(!orders.is_empty(), "{backend}: open items of 解放区 are overdue");
+    for order in &orders {
+        let ids: Vec<i64> = order["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        assert!(!ids.contains(&item_id), "the accepted item is not on an order");
+        assert!(order["items"].as_array().unwrap().iter().all(|i| i["county_id"] == "410802"));
+    }
+    let order = orders.iter().find(|o| o["level"] == "school").expect("a school's order").clone();
     assert_eq!(order["supervisor"], "解放区", "a school's order is supervised by its county");
     let (_, html) = county.get("/orders").await;
-    assert!(html.contains("督办单") && html.contains("解放区第1小学"), "the superior sees the order");
-    let (_, html) = school.get(&format!("/items/{}", ids[0])).await;
+    assert!(html.contains("督办单") && html.contains(order["unit_name"].as_str().unwrap()), "the superior sees the order");
+    // The unit itself sees it too.
+    let unit = order["unit_id"].as_str().unwrap();
+    dudao_server::admin_create(&server.config, "overdue-school", common::PASSWORD, "school", unit).await.unwrap();
+    let overdue = server.login("overdue-school").await;
+    let (_, own) = overdue.get_json("/api/v1/orders").await;
+    assert_eq!(own["orders"].as_array().unwrap().len(), 1, "the school sees its own order");
+    let first = order["items"][0]["id"].as_i64().unwrap();
+    let (_, html) = overdue.get(&format!("/items/{first}")).await;
     assert!(html.contains("id=\"order\""), "the item page shows the order");
+    let (_, mine) = school.get_json("/api/v1/orders").await;
+    assert!(mine["orders"].as_array().unwrap().iter().all(|o| o["unit_id"] == "4108020001"));
     server.state.set_today(Some(common::TODAY.to_owned()));
 
     // The audit log records every write, for the city only.
