@@ -488,7 +488,7 @@ async fn store(db: &Db, id: i64, previous: Option<i64>, outcome: Outcome) -> Res
     for (unit_id, position, level, total, grade, detail) in &outcome.units {
         let (county, zone, name) = places.get(unit_id).cloned().unwrap_or((None, None, unit_id.clone()));
         sqlx::query(
-            "INSERT INTO results (round_id, level, unit_id, position, name, county_id, zone_id, total, grade, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO results (round_id, level, unit_id, position, name, county_id, zone_id, total, grade, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS DOUBLE PRECISION), $9, $10)",
         )
         .bind(id)
         .bind(level)
@@ -497,7 +497,9 @@ async fn store(db: &Db, id: i64, previous: Option<i64>, outcome: Outcome) -> Res
         .bind(name)
         .bind(county)
         .bind(zone)
-        .bind(total.map(round2))
+        // As text: sqlx's Any driver types a NULL double as float4 on PostgreSQL, which breaks
+        // the cached statement for the next, non-NULL value.
+        .bind(total.map(|total| round2(total).to_string()))
         .bind(grade)
         .bind(detail)
         .execute(&mut *tx)

@@ -172,7 +172,7 @@ async fn a_round_through_the_pages_in_chromium() {
     let mut status = String::new();
     for _ in 0..600 {
         status = text(&b, "#round-status").await;
-        if status != "评估运行中" {
+        if status.starts_with("评估完成") || status == "评估失败" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
