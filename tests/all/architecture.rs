@@ -8,14 +8,19 @@ use std::path::Path;
 use crate::support;
 
 /// The workspace crates (folder, package name) and the workspace crates each may use.
-const LAYERS: [(&str, &str, &[&str]); 7] = [
+const LAYERS: [(&str, &str, &[&str]); 8] = [
     ("rules-sdk", "rules-sdk", &[]),
     ("host/dataset", "dudao-dataset", &["rules-sdk"]),
     ("rules-testing", "rules-testing", &["rules-sdk", "dudao-dataset"]),
     ("host/engine", "dudao-engine", &["rules-sdk", "dudao-dataset"]),
     ("host/publish", "dudao-publish", &["rules-sdk", "dudao-dataset", "dudao-engine"]),
     ("host/authoring", "dudao-authoring", &["rules-sdk", "dudao-engine"]),
-    ("host/cli", "dudao", &["rules-sdk", "dudao-dataset", "dudao-engine", "dudao-publish", "dudao-authoring"]),
+    ("host/server", "dudao-server", &["rules-sdk", "dudao-dataset", "dudao-engine", "dudao-publish"]),
+    (
+        "host/cli",
+        "dudao",
+        &["rules-sdk", "dudao-dataset", "dudao-engine", "dudao-publish", "dudao-authoring", "dudao-server"],
+    ),
 ];
 
 /// The `[dependencies]` table's keys of a crate's Cargo.toml.

@@ -148,9 +148,13 @@ fn a_malformed_spec_names_file_line_and_column_and_never_produces_a_module() {
 fn the_committed_interpreter_is_the_reproducible_build_of_rules_declarative() {
     let root = support::root();
     let out = tempfile::tempdir().expect("folder");
-    let built =
-        dudao_authoring::build::build_pack(&root.join("rules/declarative"), out.path(), Some(&root.join("target/wasm")), true)
-            .unwrap_or_else(|error| panic!("{error}"));
+    let built = dudao_authoring::build::build_pack(
+        &root.join("rules/declarative"),
+        out.path(),
+        Some(&root.join("target/wasm")),
+        true,
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
     let rebuilt = std::fs::read(&built.path).expect("module");
     let committed = std::fs::read(root.join("rules/declarative/interpreter.wasm")).expect("committed interpreter");
     assert_eq!(
@@ -184,7 +188,10 @@ threshold = { op = ">=", value = 1, source = "local" }
     let evaluation = support::evaluate_with(limits, &[&spec], &support::fixture("jiaozuo"), None);
     let failures = evaluation.failures();
     assert_eq!(failures.len(), 1, "only 温县's county unit runs it");
-    let row = dudao_publish::results::rows(&evaluation).into_iter().find(|row| row.status == Status::Error).expect("error row");
+    let row = dudao_publish::results::rows(&evaluation)
+        .into_iter()
+        .find(|row| row.status == Status::Error)
+        .expect("error row");
     assert_eq!(row.subject_id, "410825");
     assert!(
         row.note.contains("(out_of_fuel)") || row.note.contains("(memory_limit)"),

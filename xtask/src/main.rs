@@ -4,6 +4,9 @@
 //!   pack crate (and the test guests) into `target/packs/<name>.wasm`;
 //! - `demo`: `packs`, then evaluates the Jiaozuo fixtures with the 2026 comprehensive plan and
 //!   prints the summary;
+//! - `serve`: `packs`, then the platform demo: seeds `target/platform-demo` with the Jiaozuo
+//!   fixtures, one account per role and the 2026 round (run and published), prints the address
+//!   and the accounts, and serves on 127.0.0.1:8080;
 //! - `test`: `packs`, then runs every test of the workspace;
 //! - `fixtures`: regenerates the committed fixture datasets;
 //! - `bench`: measures evaluation speed on a national-scale generated dataset.
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("packs") => packs(&root),
         Some("demo") => packs(&root).and_then(|()| demo(&root, &args[1..])),
+        Some("serve") => packs(&root).and_then(|()| serve(&root, &args[1..])),
         Some("test") => packs(&root).and_then(|()| test(&root, &args[1..])),
         Some("fixtures") => fixtures(&root),
         Some("bench") => packs(&root).and_then(|()| bench(&root, &args[1..])),
@@ -112,6 +116,22 @@ fn demo(root: &Path, extra: &[String]) -> Result<(), String> {
             .args(["--plan", "fixtures/plans/jiaozuo-2026.toml", "--data", "fixtures/jiaozuo"])
             .args(extra),
         "dudao run",
+    )
+}
+
+/// The platform demo (督导综合管理平台), in a fresh data folder each time.
+fn serve(root: &Path, extra: &[String]) -> Result<(), String> {
+    let data = root.join("target/platform-demo");
+    if data.exists() {
+        std::fs::remove_dir_all(&data).map_err(|error| format!("cannot clear {}: {error}", data.display()))?;
+    }
+    status(
+        cargo()
+            .current_dir(root)
+            .args(["run", "--quiet", "--package", "dudao", "--", "demo", "--data-dir"])
+            .arg(&data)
+            .args(extra),
+        "dudao demo",
     )
 }
 
@@ -232,11 +252,24 @@ fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
             let out = root.join(format!("target/bench/results-{label}-{threads}.csv"));
             let out_arg = out.display().to_string();
             let args = [
-                "run", "--pack", "target/packs/quality-balance.wasm", "--format", "csv", "--threads", threads, "--data",
-                &data_arg, "--output", &out_arg,
+                "run",
+                "--pack",
+                "target/packs/quality-balance.wasm",
+                "--format",
+                "csv",
+                "--threads",
+                threads,
+                "--data",
+                &data_arg,
+                "--output",
+                &out_arg,
             ];
             let run = timed(binary, &args, &[("DUDAO_CACHE", "off")], root)?;
-            println!("{label}: quality-balance, national, {threads} thread(s): {:.2} s, peak {}", run.seconds, mib(&run));
+            println!(
+                "{label}: quality-balance, national, {threads} thread(s): {:.2} s, peak {}",
+                run.seconds,
+                mib(&run)
+            );
             national.push((label, threads, run, std::fs::read(&out).map_err(|error| error.to_string())?));
         }
     }

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Format, Workbook};
 
+use crate::scaffold::{NewPack, ScaffoldError};
 use dudao_engine::declarative::{
     COLUMNS, SHEET_DERIVED, SHEET_DIMENSIONS, SHEET_INDICATORS, SHEET_INPUTS, SHEET_PACK, SHEET_PARAMETERS,
 };
-use crate::scaffold::{NewPack, ScaffoldError};
 
 /// The source of the example's thresholds.
 const SOURCE: (&str, &str) = ("县域义务教育优质均衡发展督导评估办法（教督〔2017〕6号）", "第五条第（二）项");

@@ -32,7 +32,8 @@ pub struct Args {
 /// Builds, checks and reports the module.
 pub fn build(args: Args) -> Result<Exit, Failure> {
     let declarative = dudao_engine::declarative::is_spec(&args.path);
-    let base = if declarative { args.path.parent().unwrap_or(std::path::Path::new("")).to_owned() } else { args.path.clone() };
+    let base =
+        if declarative { args.path.parent().unwrap_or(std::path::Path::new("")).to_owned() } else { args.path.clone() };
     let out_dir = args.out_dir.clone().unwrap_or_else(|| base.join("target").join("packs"));
     let built = if declarative {
         dudao_engine::declarative::build(&args.path, &out_dir).map_err(Failure::bad_input)?

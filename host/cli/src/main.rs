@@ -19,6 +19,7 @@ mod pdf;
 mod pin;
 mod report;
 mod run;
+mod serve;
 mod template;
 mod test;
 mod ui;
@@ -88,6 +89,10 @@ enum Command {
     /// thresholds and their sources, weights, the roll-up to the total and grade, and vetoes.
     #[command(after_help = EXIT_CODES)]
     Explain(explain::Args),
+    /// The platform (督导综合管理平台): `serve` runs the web service, `demo` seeds and serves the
+    /// Jiaozuo demo, `admin` imports the organisation and manages accounts.
+    #[command(flatten)]
+    Platform(serve::Platform),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::Args),
     /// Show the impact of a rule change: manifest changes and every subject whose result changes.
@@ -110,6 +115,7 @@ fn dispatch(cli: Cli) -> Result<Exit, Failure> {
         Command::Diff(args) => diff::diff(args),
         Command::Explain(args) => explain::explain(args),
         Command::Completions(args) => completions::completions(args),
+        Command::Platform(command) => serve::platform(command),
     }
 }
 

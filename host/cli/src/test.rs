@@ -122,7 +122,11 @@ fn accept(sandbox: &Sandbox, pack: &LoadedPack, folders: &[PathBuf], outcomes: &
             continue;
         }
         let Some(dataset) = dudao_engine::accept::dataset_of(folder) else {
-            let _ = writeln!(text, "未接受 {}：用例文件夹中没有数据集（counties.csv 等，或一个 .json/.xlsx 文件）", folder.display());
+            let _ = writeln!(
+                text,
+                "未接受 {}：用例文件夹中没有数据集（counties.csv 等，或一个 .json/.xlsx 文件）",
+                folder.display()
+            );
             still_broken += 1;
             continue;
         };

@@ -82,8 +82,10 @@ fn native_with_json() -> usize {
 #[divan::bench(sample_count = 10)]
 fn native_typed(bencher: divan::Bencher) {
     let inputs = inputs();
-    let units: Vec<Unit> =
-        inputs.units.iter().map(|(spec, subject, _)| dudao_dataset::unit(&inputs.prepared, 0, spec, *subject)).collect();
+    let units: Vec<Unit> = inputs
+        .units
+        .iter()
+        .map(|(spec, subject, _)| dudao_dataset::unit(&inputs.prepared, 0, spec, *subject))
+        .collect();
     bencher.bench(|| units.iter().map(|unit| QualityBalance::evaluate(unit).expect("evaluates").len()).sum::<usize>());
 }
-

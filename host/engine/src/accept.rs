@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::casetest::EXPECTED_FILE;
-use dudao_dataset::{self as dataset, Dataset};
 use crate::evaluate::{self, RunOptions};
 use crate::pack::LoadedPack;
 use crate::rows::{format_value, rows};
 use crate::sandbox::Sandbox;
+use dudao_dataset::{self as dataset, Dataset};
 
 /// Why a case could not be accepted.
 #[derive(Debug, thiserror::Error)]

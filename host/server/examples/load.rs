@@ -1,0 +1,114 @@
+//! Load benchmark (not a test): many concurrent sessions browsing the Jiaozuo 2026 round on
+//! loopback. Bounded: `SESSIONS` sessions × `REQUESTS` requests each, then it stops.
+//!
+//! ```sh
+//! cargo run -p dudao-server --example load --release -- [SESSIONS] [REQUESTS]   # default 60 × 50
+//! ```
+//!
+//! Prints p50/p95/p99 latency and the error count; the goal is p95 ≤ 50 ms.
+
+use std::time::{Duration, Instant};
+
+use dudao_server::{AppState, Role, ServeConfig};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sessions = args.first().copied().unwrap_or(60);
+    let requests = args.get(1).copied().unwrap_or(50);
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir()?;
+    let mut config = ServeConfig::new(dir.path().join("data"));
+    config.plans_dir = root.join("fixtures/plans");
+    config.database = std::env::var("DATABASE_URL").ok();
+    let state = AppState::open(config).await?;
+    eprintln!("seeding: Jiaozuo organisation, 2026 round (run and published)…");
+    dudao_server::demo::seed(&state, &root.join("fixtures/jiaozuo"), "jiaozuo-2026.toml").await?;
+    let units = dudao_server::model::units(&state.db).await?;
+    let mut accounts = Vec::new();
+    for unit in units.iter().filter(|u| u.level == "county" || u.level == "zone").take(sessions) {
+        let role = if unit.level == "county" { Role::CountyAdmin } else { Role::ZoneInspector };
+        let name = format!("load-{}", unit.id);
+        dudao_server::model::create_account(&state.db, None, &name, "load-password-1", role, &unit.id).await?;
+        accounts.push((name, unit.clone()));
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(dudao_server::serve_on(state.clone(), listener));
+    let round = 1;
+    let schools: Vec<_> = units.iter().filter(|u| u.level == "school").cloned().collect();
+
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    // Sessions are opened through the library (the HTTP login is rate-limited per address, and
+    // this measures browsing, not signing in).
+    let mut cookies = Vec::new();
+    for index in 0..sessions {
+        let (name, _) = &accounts[index % accounts.len()];
+        let (token, _) = dudao_server::auth::login(&state.db, name, "load-password-1").await?.ok_or("login failed")?;
+        cookies.push(format!("{}={token}", dudao_server::auth::SESSION_COOKIE));
+    }
+    for index in 0..sessions {
+        let (_, unit) = accounts[index % accounts.len()].clone();
+        let cookie = cookies[index].clone();
+        let base = base.clone();
+        let schools: Vec<_> = schools
+            .iter()
+            .filter(|s| {
+                s.county_id == unit.county_id
+                    && (unit.level == "county" || s.zone_id.as_deref() == Some(unit.id.as_str()))
+            })
+            .map(|s| s.id.clone())
+            .collect();
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
+            let mut times = Vec::with_capacity(requests);
+            let mut errors = 0usize;
+            for n in 0..requests {
+                let path = match n % 5 {
+                    0 => format!("/rounds/{round}"),
+                    1 => format!("/rounds/{round}/results/{}", unit.id),
+                    2 => format!("/rounds/{round}/results/{}", schools[n % schools.len().max(1)]),
+                    3 => "/api/v1/items".to_owned(),
+                    _ => format!("/api/v1/rounds/{round}/results/{}", unit.id),
+                };
+                let start = Instant::now();
+                let ok = client
+                    .get(format!("{base}{path}"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success());
+                times.push(start.elapsed());
+                if !matches!(ok, Ok(true)) {
+                    errors += 1;
+                }
+            }
+            (times, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (times, failed) = task.await?;
+        all.extend(times);
+        errors += failed;
+    }
+    let wall = started.elapsed();
+    all.sort();
+    let pick = |q: f64| all[((all.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{} sessions × {} requests = {} requests in {:.1} s ({:.0}/s): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {}",
+        sessions,
+        requests,
+        all.len(),
+        wall.as_secs_f64(),
+        all.len() as f64 / wall.as_secs_f64(),
+        pick(0.50).as_secs_f64() * 1000.0,
+        pick(0.95).as_secs_f64() * 1000.0,
+        pick(0.99).as_secs_f64() * 1000.0,
+        all.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+        errors
+    );
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The OpenAPI document of `/api/v1/`, served at `/api/v1/openapi.json`. The table of
+//! operations is also what the access tests walk.
+
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
+};
+
+/// One API operation: method, path (with `{param}`s), summary in Chinese, and whether it is
+/// readable without signing in.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// The path.
+    pub path: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// Readable without signing in.
+    pub public: bool,
+}
+
+const fn op(method: &'static str, path: &'static str, summary: &'static str, public: bool) -> Operation {
+    Operation { method, path, summary, public }
+}
+
+/// Every operation of the API. Pages have the same paths without `/api/v1`.
+pub const OPERATIONS: &[Operation] = &[
+    op("POST", "/api/v1/session", "登录：{username, password}，返回 csrf 令牌并设置会话 Cookie", true),
+    op("GET", "/api/v1/me", "当前账号、可见范围、轮次与单位", false),
+    op("GET", "/api/v1/units/{id}", "单位信息、下属单位与历轮结果", false),
+    op("GET", "/api/v1/rounds", "评估轮次列表与可用评估方案", false),
+    op("POST", "/api/v1/rounds", "新建轮次（市级管理员）：{plan, previous}", false),
+    op("GET", "/api/v1/rounds/{id}", "轮次状态、进度与可见范围内的结果", false),
+    op("POST", "/api/v1/rounds/{id}/{action}", "锁定（lock）、解锁（unlock）、运行（run）、发布（publish）", false),
+    op("GET", "/api/v1/rounds/{id}/results/{unit}", "单位结果：得分、指标数值、标准、计算方法与依据", false),
+    op("GET", "/api/v1/rounds/{id}/data/{unit}", "单位填报的各版本", false),
+    op("POST", "/api/v1/rounds/{id}/data/{unit}", "上传数据（multipart：file）；有问题时 422 并列出全部问题", false),
+    op("GET", "/api/v1/rounds/{id}/visits/{school}", "挂牌督导与学校自我督导记录", false),
+    op("POST", "/api/v1/rounds/{id}/visits/{school}", "记录挂牌督导（八项事项）或学校自我督导", false),
+    op("GET", "/api/v1/items", "可见范围内的整改事项", false),
+    op("GET", "/api/v1/items/{id}", "整改事项与整改报告", false),
+    op("POST", "/api/v1/items/{id}/reports", "提交整改报告（multipart：body、file）", false),
+    op("POST", "/api/v1/items/{id}/decision", "审核整改报告：{decision: accept|return, comment}", false),
+    op("GET", "/api/v1/orders", "督办单：逾期未整改事项，按责任单位", false),
+    op("GET", "/api/v1/audit", "审计日志（市级）", false),
+    op("GET", "/api/v1/public/rounds", "已发布轮次（公开）", true),
+    op("GET", "/api/v1/public/rounds/{id}", "已发布轮次的公开结果", true),
+    op("GET", "/api/v1/openapi.json", "本文档", true),
+];
+
+/// The OpenAPI document.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for operation in OPERATIONS {
+        let mut builder = OperationBuilder::new()
+            .summary(Some(operation.summary))
+            .tag(if operation.public { "public" } else { "platform" })
+            .response("200", ResponseBuilder::new().description("成功").build())
+            .response("404", ResponseBuilder::new().description("不存在或无权访问").build());
+        if !operation.public {
+            builder = builder
+                .response("401", ResponseBuilder::new().description("未登录").build())
+                .response("403", ResponseBuilder::new().description("角色无权，或 CSRF 令牌无效").build())
+                .security(SecurityRequirement::new("session", Vec::<String>::new()));
+        }
+        for segment in operation.path.split('/') {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                builder = builder.parameter(
+                    ParameterBuilder::new().name(name).parameter_in(ParameterIn::Path).required(Required::True),
+                );
+            }
+        }
+        if operation.method == "POST" && !operation.public {
+            builder = builder.parameter(
+                ParameterBuilder::new()
+                    .name("X-CSRF-Token")
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::True)
+                    .description(Some("会话的 CSRF 令牌（登录时返回）")),
+            );
+        }
+        let method = if operation.method == "POST" { HttpMethod::Post } else { HttpMethod::Get };
+        paths = paths.path(operation.path, PathItem::new(method, builder.build()));
+    }
+    OpenApiBuilder::new()
+        .info(InfoBuilder::new().title("督导综合管理平台 API").version(env!("CARGO_PKG_VERSION")).build())
+        .paths(paths.build())
+        .components(Some(
+            ComponentsBuilder::new()
+                .security_scheme(
+                    "session",
+                    SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+                )
+                .schema_from::<crate::engine::RoundInfo>()
+                .schema_from::<crate::upload::UploadOutcome>()
+                .schema_from::<crate::upload::Problem>()
+                .schema_from::<crate::model::AuditEntry>()
+                .build(),
+        ))
+        .build()
+}

@@ -1,0 +1,1268 @@
+//! Routes. Every page's data is also JSON under `/api/v1/` from the same handler, with the
+//! same access rule ([`crate::access`]). Unsafe methods need a valid CSRF token: the session's
+//! token in the `csrf` form field or the `X-CSRF-Token` header.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::AppState;
+use crate::access;
+use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::db::context;
+use crate::engine::{self, RoundInfo};
+use crate::model::{self, Role, Unit, User};
+use crate::upload;
+
+/// The largest request body: an upload plus form fields.
+const MAX_BODY: usize = upload::MAX_UPLOAD_BYTES + 1024 * 1024;
+/// The largest rectification attachment: 5 MiB (our choice: a scanned report of a few pages).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+/// Attachment types accepted, by extension, with the content type they are served as.
+pub const ATTACHMENT_TYPES: [(&str, &str); 6] = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+];
+
+/// The service's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/api/v1/session", post(api_login))
+        .route("/", get(home))
+        .route("/api/v1/me", get(home))
+        .route("/units/{id}", get(unit_page))
+        .route("/api/v1/units/{id}", get(unit_page))
+        .route("/rounds", get(rounds_page).post(create_round))
+        .route("/api/v1/rounds", get(rounds_page).post(create_round))
+        .route("/rounds/{id}", get(round_page))
+        .route("/api/v1/rounds/{id}", get(round_page))
+        .route("/rounds/{id}/{action}", post(round_action))
+        .route("/api/v1/rounds/{id}/{action}", post(round_action))
+        .route("/rounds/{id}/report", get(round_report))
+        .route("/rounds/{id}/results/{unit}", get(results_page))
+        .route("/api/v1/rounds/{id}/results/{unit}", get(results_page))
+        .route("/rounds/{id}/data/{unit}", get(data_page).post(data_upload))
+        .route("/api/v1/rounds/{id}/data/{unit}", get(data_page).post(data_upload))
+        .route("/rounds/{id}/data/{unit}/template.xlsx", get(data_template))
+        .route("/rounds/{id}/visits/{school}", get(visit_page).post(visit_save))
+        .route("/api/v1/rounds/{id}/visits/{school}", get(visit_page).post(visit_save))
+        .route("/items", get(items_page))
+        .route("/api/v1/items", get(items_page))
+        .route("/items/{id}", get(item_page))
+        .route("/api/v1/items/{id}", get(item_page))
+        .route("/items/{id}/reports", post(item_report))
+        .route("/api/v1/items/{id}/reports", post(item_report))
+        .route("/items/{id}/decision", post(item_decision))
+        .route("/api/v1/items/{id}/decision", post(item_decision))
+        .route("/items/{id}/reports/{report}/attachment", get(item_attachment))
+        .route("/orders", get(orders_page))
+        .route("/api/v1/orders", get(orders_page))
+        .route("/audit", get(audit_page))
+        .route("/api/v1/audit", get(audit_page))
+        .route("/public", get(public_index))
+        .route("/api/v1/public/rounds", get(public_index))
+        .route("/public/rounds/{id}", get(public_report))
+        .route("/api/v1/public/rounds/{id}", get(public_round_json))
+        .route("/api/v1/openapi.json", get(openapi))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(from_fn_with_state(state.clone(), session_layer))
+        .with_state(state)
+}
+
+/// The signed-in account of a request, if any (set by [`session_layer`]).
+#[derive(Debug, Clone)]
+struct Session(Option<User>);
+
+/// A multipart form whose CSRF token the handler must check (the header was absent).
+#[derive(Debug, Clone)]
+struct CsrfPending;
+
+/// What a handler knows about its request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    state: AppState,
+    user: Option<User>,
+    api: bool,
+    csrf_pending: bool,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = parts.extensions.get::<Session>().and_then(|session| session.0.clone());
+        Ok(Ctx {
+            state: state.clone(),
+            user,
+            api: parts.uri.path().starts_with("/api/"),
+            csrf_pending: parts.extensions.get::<CsrfPending>().is_some(),
+        })
+    }
+}
+
+type Reply = Result<Response, Response>;
+
+impl Ctx {
+    fn user(&self) -> Result<&User, Response> {
+        match &self.user {
+            Some(user) => Ok(user),
+            None if self.api => Err(self.fail(StatusCode::UNAUTHORIZED, "请先登录")),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+
+    fn base(&self) -> Value {
+        match &self.user {
+            Some(user) => json!({"user": user, "role_chinese": user.role.chinese(), "csrf": user.csrf}),
+            None => json!({}),
+        }
+    }
+
+    fn render(&self, template: &str, data: Value) -> Response {
+        if self.api {
+            return Json(data).into_response();
+        }
+        let mut context = self.base();
+        if let (Some(context), Value::Object(data)) = (context.as_object_mut(), data) {
+            context.extend(data);
+        }
+        match self.state.views.render(template, &context) {
+            Ok(html) => Html(html).into_response(),
+            Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, format!("页面渲染失败：{error}")).into_response(),
+        }
+    }
+
+    fn fail(&self, status: StatusCode, message: &str) -> Response {
+        if self.api {
+            return (status, Json(json!({"error": message}))).into_response();
+        }
+        let context = {
+            let mut base = self.base();
+            if let Some(map) = base.as_object_mut() {
+                map.insert("title".into(), json!(status.canonical_reason().map_or("错误", chinese_status)));
+                map.insert("message".into(), json!(message));
+                map.insert("bad".into(), json!(true));
+                map.insert("back".into(), json!("/"));
+            }
+            base
+        };
+        let body = self.state.views.render("message.html", &context).unwrap_or_else(|_| message.to_owned());
+        (status, Html(body)).into_response()
+    }
+
+    fn not_found(&self) -> Response {
+        self.fail(StatusCode::NOT_FOUND, "未找到，或您无权访问")
+    }
+
+    fn forbidden(&self) -> Response {
+        self.fail(StatusCode::FORBIDDEN, "您的角色无权执行该操作")
+    }
+
+    fn internal(&self, error: crate::Error) -> Response {
+        self.fail(StatusCode::INTERNAL_SERVER_ERROR, &format!("服务出错：{error}"))
+    }
+
+    fn bad_request(&self, error: impl std::fmt::Display) -> Response {
+        self.fail(StatusCode::BAD_REQUEST, &error.to_string())
+    }
+
+    /// After a form post: back to a page (HTML) or the outcome (JSON).
+    fn done(&self, to: &str, data: Value) -> Response {
+        if self.api { Json(data).into_response() } else { Redirect::to(to).into_response() }
+    }
+
+    /// A unit the user sees, or 404 (also for units that do not exist, so ids cannot be probed).
+    async fn unit(&self, id: &str) -> Result<Unit, Response> {
+        let user = self.user()?;
+        match model::unit(&self.state.db, id).await.map_err(|e| self.internal(e))? {
+            Some(unit) if access::sees(user, &unit) => Ok(unit),
+            _ => Err(self.not_found()),
+        }
+    }
+
+    async fn round(&self, id: i64) -> Result<RoundInfo, Response> {
+        self.user()?;
+        engine::round(&self.state.db, id).await.map_err(|e| self.internal(e))?.ok_or_else(|| self.not_found())
+    }
+}
+
+fn chinese_status(reason: &str) -> &'static str {
+    match reason {
+        "Not Found" => "未找到",
+        "Forbidden" => "无权访问",
+        "Bad Request" => "请求有误",
+        "Unauthorized" => "请先登录",
+        "Too Many Requests" => "请求过于频繁",
+        _ => "出错了",
+    }
+}
+
+/// Loads the session and enforces CSRF on unsafe methods.
+async fn session_layer(State(state): State<AppState>, jar: CookieJar, request: Request, next: Next) -> Response {
+    let user = match jar.get(SESSION_COOKIE) {
+        Some(cookie) => auth::session_user(&state.db, cookie.value()).await.ok().flatten(),
+        None => None,
+    };
+    let path = request.uri().path().to_owned();
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut request = request;
+    if !safe && path != "/login" && path != "/api/v1/session" {
+        let refuse = |status: StatusCode, message: &str| (status, Json(json!({"error": message}))).into_response();
+        let Some(account) = &user else {
+            return refuse(StatusCode::UNAUTHORIZED, "请先登录");
+        };
+        let header = request.headers().get("x-csrf-token").and_then(|value| value.to_str().ok()).map(str::to_owned);
+        let content_type =
+            request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("").to_owned();
+        if let Some(token) = header {
+            if !auth::tokens_equal(&token, &account.csrf) {
+                return refuse(StatusCode::FORBIDDEN, "CSRF 校验失败：请刷新页面后重试");
+            }
+        } else if content_type.starts_with("application/x-www-form-urlencoded") {
+            let (parts, body) = request.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+                return refuse(StatusCode::PAYLOAD_TOO_LARGE, "表单过大");
+            };
+            let token =
+                form_urlencoded::parse(&bytes).find(|(key, _)| key == "csrf").map(|(_, value)| value.into_owned());
+            if !token.is_some_and(|token| auth::tokens_equal(&token, &account.csrf)) {
+                return refuse(StatusCode::FORBIDDEN, "CSRF 校验失败：请刷新页面后重试");
+            }
+            request = Request::from_parts(parts, Body::from(bytes));
+        } else if content_type.starts_with("multipart/form-data") {
+            request.extensions_mut().insert(CsrfPending);
+        } else {
+            return refuse(StatusCode::FORBIDDEN, "CSRF 校验失败：缺少令牌");
+        }
+    }
+    request.extensions_mut().insert(Session(user));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A multipart form: text fields and at most one file.
+struct Fields {
+    text: HashMap<String, String>,
+    file: Option<(String, Vec<u8>)>,
+}
+
+async fn read_multipart(ctx: &Ctx, mut multipart: Multipart, max_file: usize) -> Result<Fields, Response> {
+    let user = ctx.user()?;
+    let mut fields = Fields { text: HashMap::new(), file: None };
+    while let Some(field) = multipart.next_field().await.map_err(|e| ctx.bad_request(format!("表单无法读取：{e}")))?
+    {
+        let name = field.name().unwrap_or("").to_owned();
+        if let Some(filename) = field.file_name().map(str::to_owned) {
+            let bytes = field.bytes().await.map_err(|e| ctx.bad_request(format!("文件无法读取：{e}")))?;
+            if bytes.len() > max_file {
+                return Err(ctx.fail(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("文件 {filename} 超过 {} MiB 上限", max_file / 1024 / 1024),
+                ));
+            }
+            if !filename.is_empty() {
+                fields.file = Some((filename, bytes.to_vec()));
+            }
+        } else {
+            let value = field.text().await.map_err(|e| ctx.bad_request(format!("表单无法读取：{e}")))?;
+            fields.text.insert(name, value);
+        }
+    }
+    if ctx.csrf_pending && !fields.text.get("csrf").is_some_and(|token| auth::tokens_equal(token, &user.csrf)) {
+        return Err(ctx.fail(StatusCode::FORBIDDEN, "CSRF 校验失败：请刷新页面后重试"));
+    }
+    Ok(fields)
+}
+
+fn client_ip(parts: &axum::http::Extensions) -> Option<IpAddr> {
+    parts.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+}
+
+// ---- sign in and out ------------------------------------------------------------------------
+
+async fn login_page(ctx: Ctx, jar: CookieJar) -> Response {
+    let token = auth::random_token();
+    let jar = jar.add(auth::cookie(LOGIN_CSRF_COOKIE, token.clone(), Some(3600)));
+    (jar, ctx.render("login.html", json!({"login_csrf": token}))).into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn login_submit(ctx: Ctx, jar: CookieJar, request: Request) -> Response {
+    let ip = client_ip(request.extensions());
+    let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &ctx.state).await else {
+        return ctx.bad_request("登录表单不完整");
+    };
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|cookie| cookie.value().to_owned()).unwrap_or_default();
+    let retry = |error: &str, status: StatusCode| {
+        let token = auth::random_token();
+        let jar = jar.clone().add(auth::cookie(LOGIN_CSRF_COOKIE, token.clone(), Some(3600)));
+        (status, jar, ctx.render("login.html", json!({"login_csrf": token, "error": error}))).into_response()
+    };
+    if expected.is_empty() || !auth::tokens_equal(&expected, &form.csrf) {
+        return retry("登录表单已失效（CSRF 校验失败），请重新登录", StatusCode::FORBIDDEN);
+    }
+    if !ctx.state.limits.allow(&form.username, ip) {
+        return retry("登录尝试过于频繁，请一分钟后再试", StatusCode::TOO_MANY_REQUESTS);
+    }
+    match auth::login(&ctx.state.db, &form.username, &form.password).await {
+        Ok(Some((token, _))) => {
+            let jar = jar.remove(removal(LOGIN_CSRF_COOKIE)).add(auth::cookie(
+                SESSION_COOKIE,
+                token,
+                Some(auth::SESSION_SECONDS),
+            ));
+            (jar, Redirect::to("/")).into_response()
+        }
+        Ok(None) => retry("账号或密码错误", StatusCode::UNAUTHORIZED),
+        Err(error) => ctx.internal(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct ApiLogin {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/v1/session` with `{"username", "password"}`: sets the session cookie and returns
+/// the CSRF token to send as `X-CSRF-Token`.
+async fn api_login(ctx: Ctx, jar: CookieJar, request: Request) -> Response {
+    let ip = client_ip(request.extensions());
+    let Ok(Json(form)) = Json::<ApiLogin>::from_request(request, &ctx.state).await else {
+        return ctx.bad_request("需要 JSON：{\"username\": …, \"password\": …}");
+    };
+    if !ctx.state.limits.allow(&form.username, ip) {
+        return ctx.fail(StatusCode::TOO_MANY_REQUESTS, "登录尝试过于频繁，请一分钟后再试");
+    }
+    match auth::login(&ctx.state.db, &form.username, &form.password).await {
+        Ok(Some((token, user))) => {
+            let jar = jar.add(auth::cookie(SESSION_COOKIE, token, Some(auth::SESSION_SECONDS)));
+            (jar, Json(json!({"csrf": user.csrf, "user": user}))).into_response()
+        }
+        Ok(None) => ctx.fail(StatusCode::UNAUTHORIZED, "账号或密码错误"),
+        Err(error) => ctx.internal(error),
+    }
+}
+
+async fn logout(ctx: Ctx, jar: CookieJar) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE)
+        && let Err(error) = auth::logout(&ctx.state.db, cookie.value()).await
+    {
+        return ctx.internal(error);
+    }
+    (jar.remove(removal(SESSION_COOKIE)), Redirect::to("/login")).into_response()
+}
+
+use axum::extract::FromRequest;
+
+/// A cookie removal matching the path the cookie was set with.
+fn removal(name: &'static str) -> axum_extra::extract::cookie::Cookie<'static> {
+    axum_extra::extract::cookie::Cookie::build(name).path("/").build()
+}
+
+// ---- organisation ---------------------------------------------------------------------------
+
+async fn visible_units(ctx: &Ctx, user: &User) -> Result<Vec<Unit>, Response> {
+    let all = model::units(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
+    Ok(all.into_iter().filter(|unit| access::sees(user, unit)).collect())
+}
+
+fn unit_json(unit: &Unit) -> Value {
+    json!({"id": unit.id, "level": unit.level, "level_chinese": unit.level_chinese(), "name": unit.name,
+        "county_id": unit.county_id, "zone_id": unit.zone_id})
+}
+
+fn scope_words(user: &User) -> String {
+    match user.role {
+        Role::CityAdmin | Role::CityInspector => "全市".to_owned(),
+        Role::CountyAdmin => format!("{}及其所属责任区、学校", user.unit.name),
+        Role::ZoneInspector => format!("{}的学校", user.unit.name),
+        Role::School => "本校".to_owned(),
+    }
+}
+
+fn round_json(round: &RoundInfo) -> Value {
+    let mut value = serde_json::to_value(round).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("status_chinese".into(), json!(round.status_chinese()));
+    }
+    value
+}
+
+async fn home(ctx: Ctx) -> Reply {
+    let user = ctx.user()?.clone();
+    let rounds = engine::rounds(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
+    let units = visible_units(&ctx, &user).await?;
+    let shown: Vec<Value> =
+        units.iter().filter(|unit| unit.level != "school" || units.len() < 60).take(80).map(unit_json).collect();
+    let overdue = overdue_items(&ctx, &user).await?.len();
+    Ok(ctx.render(
+        "home.html",
+        json!({
+            "me": {"username": user.username, "role": user.role, "unit": unit_json(&user.unit)},
+            "scope": scope_words(&user),
+            "rounds": rounds.iter().map(round_json).collect::<Vec<_>>(),
+            "units": shown,
+            "can_submit": access::submits_data(&user, &user.unit),
+            "overdue": overdue,
+        }),
+    ))
+}
+
+async fn unit_page(ctx: Ctx, Path(id): Path<String>) -> Reply {
+    let user = ctx.user()?.clone();
+    let unit = ctx.unit(&id).await?;
+    let children: Vec<Value> = visible_units(&ctx, &user)
+        .await?
+        .iter()
+        .filter(|child| child.id != unit.id && is_child(&unit, child))
+        .map(unit_json)
+        .collect();
+    let rows = sqlx::query(
+        "SELECT r.round_id, d.title, r.total, r.grade FROM results r JOIN rounds d ON d.id = r.round_id WHERE r.unit_id = $1 ORDER BY r.round_id DESC",
+    )
+    .bind(&unit.id)
+    .fetch_all(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading results")(e)))?;
+    let results: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({"round_id": row.try_get::<i64, _>("round_id").ok(), "title": row.try_get::<String, _>("title").ok(),
+                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()})
+        })
+        .collect();
+    Ok(ctx.render("unit.html", json!({"unit": unit_json(&unit), "children": children, "results": results})))
+}
+
+/// Whether `child` is directly below `parent` in the organisation.
+fn is_child(parent: &Unit, child: &Unit) -> bool {
+    match (parent.level.as_str(), child.level.as_str()) {
+        ("city", "county") => true,
+        ("county", "zone") => child.county_id.as_deref() == Some(parent.id.as_str()),
+        ("county", "school") => child.county_id.as_deref() == Some(parent.id.as_str()) && child.zone_id.is_none(),
+        ("zone", "school") => child.zone_id.as_deref() == Some(parent.id.as_str()),
+        _ => false,
+    }
+}
+
+// ---- rounds ---------------------------------------------------------------------------------
+
+async fn rounds_page(ctx: Ctx) -> Reply {
+    let user = ctx.user()?;
+    let rounds = engine::rounds(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
+    Ok(ctx.render(
+        "rounds.html",
+        json!({
+            "rounds": rounds.iter().map(round_json).collect::<Vec<_>>(),
+            "can_create": access::administers_city(user),
+            "plans": engine::plan_files(&ctx.state.config.plans_dir),
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct NewRound {
+    plan: String,
+    #[serde(default)]
+    previous: Option<String>,
+}
+
+async fn create_round(ctx: Ctx, request: Request) -> Reply {
+    let user = ctx.user()?.clone();
+    if !access::administers_city(&user) {
+        return Err(ctx.forbidden());
+    }
+    let form: NewRound = if ctx.api {
+        Json::<NewRound>::from_request(request, &ctx.state).await.map_err(|e| ctx.bad_request(e))?.0
+    } else {
+        Form::<NewRound>::from_request(request, &ctx.state).await.map_err(|e| ctx.bad_request(e))?.0
+    };
+    let previous = match form.previous.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => {
+            Some(text.parse::<i64>().map_err(|_| ctx.bad_request(format!("前一轮次编号 `{text}` 不是数字")))?)
+        }
+        None => None,
+    };
+    let id = engine::create_round(&ctx.state, &user, &form.plan, previous).await.map_err(|e| ctx.bad_request(e))?;
+    Ok(ctx.done(&format!("/rounds/{id}"), json!({"id": id})))
+}
+
+/// Result rows of a round at a level, limited to what the user sees.
+async fn result_rows(ctx: &Ctx, user: &User, round: i64, level: &str) -> Result<Vec<Value>, Response> {
+    let rows = sqlx::query(
+        "SELECT unit_id, name, county_id, zone_id, total, grade FROM results WHERE round_id = $1 AND level = $2 ORDER BY position",
+    )
+    .bind(round)
+    .bind(level)
+    .fetch_all(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading results")(e)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let unit = Unit {
+            id: row.try_get("unit_id").unwrap_or_default(),
+            level: level.to_owned(),
+            name: row.try_get("name").unwrap_or_default(),
+            county_id: row.try_get("county_id").unwrap_or_default(),
+            zone_id: row.try_get("zone_id").unwrap_or_default(),
+        };
+        if access::sees(user, &unit) {
+            out.push(json!({"unit_id": unit.id, "name": unit.name, "county_id": unit.county_id, "zone_id": unit.zone_id,
+                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()}));
+        }
+    }
+    Ok(out)
+}
+
+async fn round_page(ctx: Ctx, Path(id): Path<i64>) -> Reply {
+    let user = ctx.user()?.clone();
+    let round = ctx.round(id).await?;
+    let has_results = matches!(round.status.as_str(), "done" | "published")
+        || (round.finished_at.is_some() && round.status != "failed");
+    let mut groups = Vec::new();
+    if has_results {
+        for (level, title) in
+            [("city", "全市"), ("county", "各县（市、区）"), ("zone", "督学责任区"), ("school", "学校")]
+        {
+            let rows = result_rows(&ctx, &user, id, level).await?;
+            if !rows.is_empty() {
+                groups.push(json!({"level": level, "title": title, "rows": rows}));
+            }
+        }
+    }
+    let progress = ctx.state.progress.lock().ok().and_then(|map| map.get(&id).copied());
+    let mut actions: Vec<(&str, &str)> = Vec::new();
+    if access::administers_city(&user) {
+        if !round.locked {
+            actions.push(("lock", "锁定数据"));
+        } else if round.status != "published" && round.status != "running" {
+            actions.push(("unlock", "解锁数据"));
+        }
+        if round.locked && !matches!(round.status.as_str(), "running" | "published") {
+            actions.push(("run", "运行评估"));
+        }
+        if round.status == "done" {
+            actions.push(("publish", "发布"));
+        }
+    }
+    let visit_schools: Vec<Value> = if user.role == Role::ZoneInspector && round.status == "open" {
+        visible_units(&ctx, &user).await?.iter().filter(|u| u.level == "school").map(unit_json).collect()
+    } else {
+        Vec::new()
+    };
+    let submit_unit = access::submits_data(&user, &user.unit).then(|| user.unit.id.clone());
+    Ok(ctx.render(
+        "round.html",
+        json!({
+            "round": round_json(&round),
+            "refresh": (round.status == "running" && !ctx.api).then_some(2),
+            "progress": progress.map(|(done, total)| json!({"done": done, "total": total})),
+            "can_admin": access::administers_city(&user),
+            "actions": actions,
+            "has_results": has_results,
+            "groups": groups,
+            "visit_schools": visit_schools,
+            "submit_unit": submit_unit,
+            "own_visit": (user.role == Role::School && round.status == "open").then(|| user.unit.id.clone()),
+        }),
+    ))
+}
+
+async fn round_action(ctx: Ctx, Path((id, action)): Path<(i64, String)>) -> Reply {
+    let user = ctx.user()?.clone();
+    if !matches!(action.as_str(), "lock" | "unlock" | "run" | "publish") {
+        return Err(ctx.not_found());
+    }
+    let _ = ctx.round(id).await?;
+    if !access::administers_city(&user) {
+        return Err(ctx.forbidden());
+    }
+    let outcome = if action == "run" {
+        engine::start_run(&ctx.state, &user, id).await
+    } else {
+        engine::transition(&ctx.state.db, &user, id, &action).await
+    };
+    outcome.map_err(|e| ctx.fail(StatusCode::CONFLICT, &e.to_string()))?;
+    Ok(ctx.done(&format!("/rounds/{id}"), json!({"ok": true})))
+}
+
+async fn round_report(ctx: Ctx, Path(id): Path<i64>) -> Reply {
+    let user = ctx.user()?;
+    if !user.role.is_city() {
+        return Err(ctx.forbidden());
+    }
+    let row = sqlx::query("SELECT html FROM reports WHERE round_id = $1 AND public = 0")
+        .bind(id)
+        .fetch_optional(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading a report")(e)))?
+        .ok_or_else(|| ctx.not_found())?;
+    Ok(Html(row.try_get::<String, _>("html").unwrap_or_default()).into_response())
+}
+
+async fn results_page(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>) -> Reply {
+    let user = ctx.user()?.clone();
+    let round = ctx.round(id).await?;
+    let unit = ctx.unit(&unit_id).await?;
+    let row = sqlx::query("SELECT level, name, detail FROM results WHERE round_id = $1 AND unit_id = $2")
+        .bind(id)
+        .bind(&unit.id)
+        .fetch_optional(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading results")(e)))?
+        .ok_or_else(|| ctx.not_found())?;
+    let detail: Value =
+        serde_json::from_str(&row.try_get::<String, _>("detail").unwrap_or_default()).unwrap_or_default();
+    let child_level = match unit.level.as_str() {
+        "city" => Some("county"),
+        "county" => Some("zone"),
+        "zone" => Some("school"),
+        _ => None,
+    };
+    let mut children = Vec::new();
+    if let Some(level) = child_level {
+        for row in result_rows(&ctx, &user, id, level).await? {
+            let child = Unit {
+                id: row["unit_id"].as_str().unwrap_or("").to_owned(),
+                level: level.to_owned(),
+                name: String::new(),
+                county_id: row["county_id"].as_str().map(str::to_owned),
+                zone_id: row["zone_id"].as_str().map(str::to_owned),
+            };
+            if is_child(&unit, &child) {
+                children.push(row);
+            }
+        }
+    }
+    Ok(ctx.render(
+        "results.html",
+        json!({"round": round_json(&round), "unit": unit_json(&unit), "name": unit.name, "level_chinese": unit.level_chinese(),
+            "detail": detail, "children": children}),
+    ))
+}
+
+// ---- data submission ------------------------------------------------------------------------
+
+async fn data_unit(ctx: &Ctx, round: i64, unit_id: &str) -> Result<(RoundInfo, Unit), Response> {
+    let user = ctx.user()?.clone();
+    let round = ctx.round(round).await?;
+    let unit = ctx.unit(unit_id).await?;
+    if !access::submits_data(&user, &unit) {
+        return Err(ctx.forbidden());
+    }
+    Ok((round, unit))
+}
+
+async fn data_context(ctx: &Ctx, round: &RoundInfo, unit: &Unit, extra: Value) -> Reply {
+    let submissions = upload::submissions(&ctx.state.db, round.id, &unit.id).await.map_err(|e| ctx.internal(e))?;
+    let mut data = json!({"round": round_json(round), "unit": unit_json(unit), "submissions": submissions});
+    if let (Some(map), Value::Object(extra)) = (data.as_object_mut(), extra) {
+        map.extend(extra);
+    }
+    Ok(ctx.render("data.html", data))
+}
+
+async fn data_page(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>) -> Reply {
+    let (round, unit) = data_unit(&ctx, id, &unit_id).await?;
+    data_context(&ctx, &round, &unit, json!({})).await
+}
+
+async fn data_template(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>) -> Reply {
+    let (round, unit) = data_unit(&ctx, id, &unit_id).await?;
+    let loaded = engine::round_plan(&ctx.state, &round).await.map_err(|e| ctx.internal(e))?;
+    let records = engine::round_records(&ctx.state.db, id).await.map_err(|e| ctx.internal(e))?;
+    let bytes = upload::template(&loaded.0, &loaded.1, &unit, &records).map_err(|e| ctx.internal(e))?;
+    let name = format!("round-{id}-{}.xlsx", unit.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn data_upload(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>, multipart: Multipart) -> Reply {
+    let user = ctx.user()?.clone();
+    let (round, unit) = data_unit(&ctx, id, &unit_id).await?;
+    let fields = read_multipart(&ctx, multipart, upload::MAX_UPLOAD_BYTES).await?;
+    if round.locked || round.status != "open" {
+        return Err(ctx.fail(StatusCode::CONFLICT, "数据已锁定，不再接受提交"));
+    }
+    let Some((filename, bytes)) = fields.file else {
+        return Err(ctx.bad_request("请选择要上传的文件"));
+    };
+    let loaded = engine::round_plan(&ctx.state, &round).await.map_err(|e| ctx.internal(e))?;
+    let previous = engine::previous_data(&ctx.state, &round, &loaded.0);
+    let outcome =
+        upload::submit(&ctx.state.db, &user, id, &loaded.0, &loaded.1, &unit, previous.as_deref(), &filename, &bytes)
+            .await
+            .map_err(|e| ctx.internal(e))?;
+    if ctx.api {
+        let status = if outcome.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return Ok((status, Json(outcome)).into_response());
+    }
+    let status = if outcome.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page =
+        data_context(&ctx, &round, &unit, json!({"problems": outcome.problems, "stored": outcome.version})).await?;
+    Ok((status, page).into_response())
+}
+
+// ---- visits and self-supervision -----------------------------------------------------------
+
+/// The eight regular matters of 挂牌督导 (《中小学校责任督学挂牌督导办法》, 2013, 第六条).
+pub const MATTERS: [(&str, &str); 8] = [
+    ("matter_governance", "校务管理和制度执行"),
+    ("matter_admission_fees", "招生、收费、择校"),
+    ("matter_curriculum", "课程开设和课堂教学"),
+    ("matter_student_load", "学生学习、体育锻炼和课业负担"),
+    ("matter_teacher_ethics", "教师师德和专业发展"),
+    ("matter_campus_safety", "校园及周边安全、交通安全"),
+    ("matter_canteen_hygiene", "食堂、食品、饮水、宿舍卫生"),
+    ("matter_school_ethos", "校风、教风、学风"),
+];
+
+async fn visit_page(ctx: Ctx, Path((id, school_id)): Path<(i64, String)>) -> Reply {
+    visit_view(&ctx, id, &school_id, json!({})).await
+}
+
+async fn visit_view(ctx: &Ctx, id: i64, school_id: &str, extra: Value) -> Reply {
+    let user = ctx.user()?.clone();
+    let round = ctx.round(id).await?;
+    let school = ctx.unit(school_id).await?;
+    if school.level != "school" {
+        return Err(ctx.not_found());
+    }
+    let kind = if user.role == Role::School { "self" } else { "visit" };
+    let records = engine::round_records(&ctx.state.db, id).await.map_err(|e| ctx.internal(e))?;
+    let current = records
+        .get("school")
+        .and_then(|list| list.iter().find(|r| r.get("id").and_then(Value::as_str) == Some(school.id.as_str())))
+        .cloned()
+        .unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT v.visit_date, v.kind, v.fields, v.notes, a.username FROM visits v JOIN accounts a ON a.id = v.account_id WHERE v.round_id = $1 AND v.school_id = $2 ORDER BY v.id DESC",
+    )
+    .bind(id)
+    .bind(&school.id)
+    .fetch_all(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading visits")(e)))?;
+    let visits: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let fields: serde_json::Map<String, Value> =
+                serde_json::from_str(&row.try_get::<String, _>("fields").unwrap_or_default()).unwrap_or_default();
+            let issues: Vec<&str> = MATTERS
+                .iter()
+                .filter(|(name, _)| fields.get(*name).and_then(Value::as_str) == Some("issue"))
+                .map(|(_, label)| *label)
+                .collect();
+            let kind: String = row.try_get("kind").unwrap_or_default();
+            let summary = if kind == "self" {
+                "学校自我督导".to_owned()
+            } else if issues.is_empty() {
+                "挂牌督导：未发现问题".to_owned()
+            } else {
+                format!("挂牌督导发现问题：{}", issues.join("、"))
+            };
+            json!({"visit_date": row.try_get::<String, _>("visit_date").ok(), "username": row.try_get::<String, _>("username").ok(),
+                "notes": row.try_get::<String, _>("notes").ok(), "fields": fields, "summary": summary})
+        })
+        .collect();
+    let editable = round.status == "open"
+        && !round.locked
+        && (access::records_visit(&user, &school) || (user.role == Role::School && user.unit.id == school.id));
+    let matters: Vec<Value> = MATTERS
+        .iter()
+        .map(|(name, label)| json!({"name": name, "label": label, "current": current.get(*name).and_then(Value::as_str).unwrap_or("unchecked")}))
+        .collect();
+    let mut data = json!({
+        "round": round_json(&round), "school": unit_json(&school), "kind": kind,
+        "title": if kind == "self" { "学校自我督导" } else { "挂牌督导记录" },
+        "editable": editable, "today": ctx.state.today(), "matters": matters,
+        "choices": [["ok", "无问题"], ["issue", "发现问题"], ["unchecked", "本期未督导"]],
+        "current": current, "visits": visits,
+    });
+    if let (Some(map), Value::Object(extra)) = (data.as_object_mut(), extra) {
+        map.extend(extra);
+    }
+    Ok(ctx.render("visit.html", data))
+}
+
+async fn visit_save(ctx: Ctx, Path((id, school_id)): Path<(i64, String)>, request: Request) -> Reply {
+    let user = ctx.user()?.clone();
+    let round = ctx.round(id).await?;
+    let school = ctx.unit(&school_id).await?;
+    let is_self = user.role == Role::School && user.unit.id == school.id;
+    if school.level != "school" || !(access::records_visit(&user, &school) || is_self) {
+        return Err(ctx.forbidden());
+    }
+    if round.status != "open" || round.locked {
+        return Err(ctx.fail(StatusCode::CONFLICT, "数据已锁定，不再接受记录"));
+    }
+    let form: HashMap<String, String> = if ctx.api {
+        Json::<HashMap<String, String>>::from_request(request, &ctx.state).await.map_err(|e| ctx.bad_request(e))?.0
+    } else {
+        Form::<HashMap<String, String>>::from_request(request, &ctx.state).await.map_err(|e| ctx.bad_request(e))?.0
+    };
+    let date = form.get("visit_date").cloned().unwrap_or_else(|| ctx.state.today());
+    if !dudao_engine::plan::is_date(&date) {
+        return Err(visit_view(
+            &ctx,
+            id,
+            &school_id,
+            json!({"error": format!("日期 `{date}` 无效，应写作 YYYY-MM-DD")}),
+        )
+        .await?);
+    }
+    let mut fields = serde_json::Map::new();
+    if is_self {
+        for name in ["self_inspection_system", "school_supervisor"] {
+            fields.insert(
+                name.to_owned(),
+                json!(if form.get(name).is_some_and(|v| v == "true") { "true" } else { "false" }),
+            );
+        }
+        let score = form.get("self_assessment_score").map(|s| s.trim().to_owned()).unwrap_or_default();
+        if !score.is_empty() && !score.parse::<f64>().is_ok_and(|v| (0.0..=100.0).contains(&v)) {
+            return Err(visit_view(
+                &ctx,
+                id,
+                &school_id,
+                json!({"error": format!("自我督导评估得分 `{score}` 应为 0–100 的数，或留空")}),
+            )
+            .await?);
+        }
+        fields.insert("self_assessment_score".to_owned(), json!(score));
+    } else {
+        for (name, label) in MATTERS {
+            let value = form.get(name).map(String::as_str).unwrap_or("unchecked");
+            if !matches!(value, "ok" | "issue" | "unchecked") {
+                return Err(visit_view(
+                    &ctx,
+                    id,
+                    &school_id,
+                    json!({"error": format!("事项“{label}”的结论 `{value}` 无效")}),
+                )
+                .await?);
+            }
+            fields.insert(name.to_owned(), json!(value));
+        }
+    }
+    let notes = form.get("notes").cloned().unwrap_or_default();
+    let fields_text = Value::Object(fields).to_string();
+    let store = async {
+        let mut tx = ctx.state.db.pool.begin().await.map_err(context("recording a visit"))?;
+        sqlx::query(
+            "INSERT INTO visits (round_id, school_id, kind, account_id, at, visit_date, fields, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(&school.id)
+        .bind(if is_self { "self" } else { "visit" })
+        .bind(user.id)
+        .bind(model::now())
+        .bind(&date)
+        .bind(&fields_text)
+        .bind(&notes)
+        .execute(&mut *tx)
+        .await
+        .map_err(context("recording a visit"))?;
+        let action = if is_self { "填报自我督导" } else { "记录挂牌督导" };
+        model::audit(
+            &mut tx,
+            Some(&user),
+            action,
+            &format!("round:{id} school:{}", school.id),
+            None,
+            Some(&fields_text),
+        )
+        .await?;
+        tx.commit().await.map_err(context("recording a visit"))?;
+        Ok::<(), crate::Error>(())
+    };
+    store.await.map_err(|e| ctx.internal(e))?;
+    if ctx.api {
+        return Ok(Json(json!({"ok": true})).into_response());
+    }
+    visit_view(&ctx, id, &school_id, json!({"saved": true})).await
+}
+
+// ---- rectification --------------------------------------------------------------------------
+
+fn state_chinese(state: &str) -> &'static str {
+    match state {
+        "open" => "待整改",
+        "submitted" => "已提交整改报告，待审核",
+        "returned" => "整改报告被退回",
+        "accepted" => "已整改",
+        "closed" => "回头看已销号",
+        "reopened" => "回头看重新打开",
+        _ => "未知",
+    }
+}
+
+const ITEM_COLUMNS: &str = "id, round_id, level, unit_id, unit_name, county_id, zone_id, pack_title, indicator, indicator_name, value_text, threshold, deadline, found_status, state";
+
+struct ItemRow {
+    unit: Unit,
+    json: Value,
+    overdue: bool,
+}
+
+fn item_of(row: &sqlx::any::AnyRow, today: &str) -> ItemRow {
+    let text = |name: &str| row.try_get::<Option<String>, _>(name).ok().flatten();
+    let state = text("state").unwrap_or_default();
+    let deadline = text("deadline");
+    let overdue = deadline.as_deref().is_some_and(|d| d < today) && !matches!(state.as_str(), "accepted" | "closed");
+    let unit = Unit {
+        id: text("unit_id").unwrap_or_default(),
+        level: text("level").unwrap_or_default(),
+        name: text("unit_name").unwrap_or_default(),
+        county_id: text("county_id"),
+        zone_id: text("zone_id"),
+    };
+    let json = json!({
+        "id": row.try_get::<i64, _>("id").unwrap_or_default(), "round_id": row.try_get::<i64, _>("round_id").unwrap_or_default(),
+        "level": unit.level, "unit_id": unit.id, "unit_name": unit.name, "county_id": unit.county_id,
+        "pack_title": text("pack_title"), "indicator": text("indicator"), "indicator_name": text("indicator_name"),
+        "value": text("value_text"), "threshold": text("threshold"), "deadline": deadline, "found_status": text("found_status"),
+        "state": state, "state_chinese": state_chinese(&state), "overdue": overdue,
+    });
+    ItemRow { unit, json, overdue }
+}
+
+async fn visible_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
+    let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY round_id DESC, id"))
+        .fetch_all(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading items")(e)))?;
+    let today = ctx.state.today();
+    Ok(rows.iter().map(|row| item_of(row, &today)).filter(|item| access::sees(user, &item.unit)).collect())
+}
+
+async fn overdue_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
+    Ok(visible_items(ctx, user).await?.into_iter().filter(|item| item.overdue).collect())
+}
+
+async fn items_page(ctx: Ctx) -> Reply {
+    let user = ctx.user()?.clone();
+    let items: Vec<Value> = visible_items(&ctx, &user).await?.into_iter().map(|item| item.json).collect();
+    Ok(ctx.render("items.html", json!({"items": items})))
+}
+
+async fn load_item(ctx: &Ctx, id: i64) -> Result<ItemRow, Response> {
+    let user = ctx.user()?;
+    let row = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading an item")(e)))?
+        .ok_or_else(|| ctx.not_found())?;
+    let item = item_of(&row, &ctx.state.today());
+    if !access::sees(user, &item.unit) {
+        return Err(ctx.not_found());
+    }
+    Ok(item)
+}
+
+async fn item_page(ctx: Ctx, Path(id): Path<i64>) -> Reply {
+    item_view(&ctx, id, json!({})).await
+}
+
+async fn item_view(ctx: &Ctx, id: i64, extra: Value) -> Reply {
+    let user = ctx.user()?.clone();
+    let item = load_item(ctx, id).await?;
+    let rows = sqlx::query(
+        "SELECT id, at, body, attachment_name, decision, comment FROM item_reports WHERE item_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading reports")(e)))?;
+    let reports: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let decision = row.try_get::<Option<String>, _>("decision").ok().flatten();
+            json!({"id": row.try_get::<i64, _>("id").ok(), "at": row.try_get::<String, _>("at").ok(), "body": row.try_get::<String, _>("body").ok(),
+                "attachment_name": row.try_get::<Option<String>, _>("attachment_name").ok().flatten(),
+                "decision": decision, "decision_chinese": decision.as_deref().map(|d| if d == "accept" { "通过" } else { "退回" }),
+                "comment": row.try_get::<Option<String>, _>("comment").ok().flatten()})
+        })
+        .collect();
+    let state = item.json["state"].as_str().unwrap_or("").to_owned();
+    let can_report =
+        access::reports_rectification(&user, &item.unit) && matches!(state.as_str(), "open" | "returned" | "reopened");
+    let can_decide = access::decides_rectification(&user, &item.unit) && state == "submitted";
+    let mut data = json!({"item": item.json, "reports": reports, "can_report": can_report, "can_decide": can_decide,
+        "max_mib": MAX_ATTACHMENT_BYTES / 1024 / 1024});
+    if let (Some(map), Value::Object(extra)) = (data.as_object_mut(), extra) {
+        map.extend(extra);
+    }
+    Ok(ctx.render("item.html", data))
+}
+
+async fn item_report(ctx: Ctx, Path(id): Path<i64>, multipart: Multipart) -> Reply {
+    let user = ctx.user()?.clone();
+    let item = load_item(&ctx, id).await?;
+    if !access::reports_rectification(&user, &item.unit) {
+        return Err(ctx.forbidden());
+    }
+    let fields = read_multipart(&ctx, multipart, MAX_ATTACHMENT_BYTES).await?;
+    let state = item.json["state"].as_str().unwrap_or("").to_owned();
+    if !matches!(state.as_str(), "open" | "returned" | "reopened") {
+        return Err(ctx.fail(StatusCode::CONFLICT, &format!("事项状态为“{}”，不能提交整改报告", state_chinese(&state))));
+    }
+    let body = fields.text.get("body").map(|b| b.trim().to_owned()).unwrap_or_default();
+    if body.is_empty() {
+        return Err(item_view(&ctx, id, json!({"error": "请填写整改报告"})).await?);
+    }
+    let attachment = match fields.file {
+        Some((name, bytes)) => {
+            let extension = name.rsplit('.').next().unwrap_or("").to_lowercase();
+            let Some((_, content_type)) = ATTACHMENT_TYPES.iter().find(|(ext, _)| *ext == extension) else {
+                return Err(item_view(
+                    &ctx,
+                    id,
+                    json!({"error": format!("附件 {name} 的类型不允许：只接受 PDF、PNG、JPG、XLSX、DOCX")}),
+                )
+                .await?);
+            };
+            Some((name, (*content_type).to_owned(), bytes))
+        }
+        None => None,
+    };
+    let before = item.json.to_string();
+    let store = async {
+        let mut tx = ctx.state.db.pool.begin().await.map_err(context("storing a report"))?;
+        sqlx::query(
+            "INSERT INTO item_reports (item_id, account_id, at, body, attachment_name, attachment_type, attachment) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(user.id)
+        .bind(model::now())
+        .bind(&body)
+        .bind(attachment.as_ref().map(|a| a.0.clone()))
+        .bind(attachment.as_ref().map(|a| a.1.clone()))
+        .bind(attachment.as_ref().map(|a| a.2.clone()))
+        .execute(&mut *tx)
+        .await
+        .map_err(context("storing a report"))?;
+        sqlx::query("UPDATE items SET state = 'submitted' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(context("storing a report"))?;
+        model::audit(&mut tx, Some(&user), "提交整改报告", &format!("item:{id}"), Some(&before), Some(&body)).await?;
+        tx.commit().await.map_err(context("storing a report"))?;
+        Ok::<(), crate::Error>(())
+    };
+    store.await.map_err(|e| ctx.internal(e))?;
+    Ok(ctx.done(&format!("/items/{id}"), json!({"ok": true})))
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    decision: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn item_decision(ctx: Ctx, Path(id): Path<i64>, request: Request) -> Reply {
+    let user = ctx.user()?.clone();
+    let item = load_item(&ctx, id).await?;
+    if !access::decides_rectification(&user, &item.unit) {
+        return Err(ctx.forbidden());
+    }
+    let form: Decision = if ctx.api {
+        Json::<Decision>::from_request(request, &ctx.state).await.map_err(|e| ctx.bad_request(e))?.0
+    } else {
+        Form::<Decision>::from_request(request, &ctx.state).await.map_err(|e| ctx.bad_request(e))?.0
+    };
+    let next = match form.decision.as_str() {
+        "accept" => "accepted",
+        "return" => "returned",
+        other => return Err(ctx.bad_request(format!("审核结论 `{other}` 无效：应为 accept 或 return"))),
+    };
+    if item.json["state"].as_str() != Some("submitted") {
+        return Err(ctx.fail(StatusCode::CONFLICT, "该事项没有待审核的整改报告"));
+    }
+    let before = item.json.to_string();
+    let store = async {
+        let mut tx = ctx.state.db.pool.begin().await.map_err(context("deciding a report"))?;
+        sqlx::query(
+            "UPDATE item_reports SET decision = $1, decided_by = $2, decided_at = $3, comment = $4 WHERE id = (SELECT MAX(id) FROM item_reports WHERE item_id = $5)",
+        )
+        .bind(&form.decision)
+        .bind(user.id)
+        .bind(model::now())
+        .bind(&form.comment)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(context("deciding a report"))?;
+        sqlx::query("UPDATE items SET state = $1 WHERE id = $2")
+            .bind(next)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(context("deciding a report"))?;
+        let action = if next == "accepted" { "整改验收通过" } else { "退回整改报告" };
+        model::audit(&mut tx, Some(&user), action, &format!("item:{id}"), Some(&before), Some(next)).await?;
+        tx.commit().await.map_err(context("deciding a report"))?;
+        Ok::<(), crate::Error>(())
+    };
+    store.await.map_err(|e| ctx.internal(e))?;
+    Ok(ctx.done(&format!("/items/{id}"), json!({"ok": true, "state": next})))
+}
+
+async fn item_attachment(ctx: Ctx, Path((id, report)): Path<(i64, i64)>) -> Reply {
+    let _ = load_item(&ctx, id).await?;
+    let row = sqlx::query(
+        "SELECT attachment_name, attachment_type, attachment FROM item_reports WHERE id = $1 AND item_id = $2",
+    )
+    .bind(report)
+    .bind(id)
+    .fetch_optional(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading an attachment")(e)))?
+    .ok_or_else(|| ctx.not_found())?;
+    let bytes: Option<Vec<u8>> = row.try_get("attachment").ok().flatten();
+    let Some(bytes) = bytes else { return Err(ctx.not_found()) };
+    let content_type: String = row.try_get::<Option<String>, _>("attachment_type").ok().flatten().unwrap_or_default();
+    let name: String = row.try_get::<Option<String>, _>("attachment_name").ok().flatten().unwrap_or_default();
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn orders_page(ctx: Ctx) -> Reply {
+    let user = ctx.user()?.clone();
+    let overdue = overdue_items(&ctx, &user).await?;
+    let units = model::units(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
+    let name_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|id| units.iter().find(|u| &u.id == id))
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| "焦作市人民政府教育督导委员会办公室".to_owned())
+    };
+    let mut orders: Vec<Value> = Vec::new();
+    let today = ctx.state.today();
+    for item in overdue {
+        let position = orders.iter().position(|order| order["unit_id"].as_str() == Some(item.unit.id.as_str()));
+        let index = match position {
+            Some(index) => index,
+            None => {
+                let supervisor =
+                    if item.unit.level == "school" { name_of(&item.unit.county_id) } else { name_of(&None) };
+                orders.push(json!({"unit_id": item.unit.id, "unit_name": item.unit.name, "level": item.unit.level,
+                    "supervisor": supervisor, "year": &today[..4], "items": []}));
+                orders.len() - 1
+            }
+        };
+        if let Some(list) = orders[index]["items"].as_array_mut() {
+            list.push(item.json);
+        }
+    }
+    Ok(ctx.render("orders.html", json!({"orders": orders, "today": today})))
+}
+
+async fn audit_page(ctx: Ctx) -> Reply {
+    let user = ctx.user()?;
+    if !user.role.is_city() {
+        return Err(ctx.forbidden());
+    }
+    let entries = model::audit_log(&ctx.state.db, 500).await.map_err(|e| ctx.internal(e))?;
+    Ok(ctx.render("audit.html", json!({"entries": entries})))
+}
+
+// ---- public pages ---------------------------------------------------------------------------
+
+async fn published(ctx: &Ctx) -> Result<Vec<RoundInfo>, Response> {
+    let rounds = engine::rounds(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
+    Ok(rounds.into_iter().filter(|round| round.status == "published").collect())
+}
+
+async fn public_index(ctx: Ctx) -> Reply {
+    let rounds: Vec<Value> = published(&ctx)
+        .await?
+        .iter()
+        .map(|round| json!({"id": round.id, "title": round.title, "published_at": round.published_at}))
+        .collect();
+    Ok(ctx.render("public.html", json!({"rounds": rounds})))
+}
+
+async fn public_report(ctx: Ctx, Path(id): Path<i64>) -> Reply {
+    if !published(&ctx).await?.iter().any(|round| round.id == id) {
+        return Err(ctx.not_found());
+    }
+    let row = sqlx::query("SELECT html FROM reports WHERE round_id = $1 AND public = 1")
+        .bind(id)
+        .fetch_optional(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading a report")(e)))?
+        .ok_or_else(|| ctx.not_found())?;
+    Ok(Html(row.try_get::<String, _>("html").unwrap_or_default()).into_response())
+}
+
+/// The public data of a published round: each county's overall score and grade.
+async fn public_round_json(ctx: Ctx, Path(id): Path<i64>) -> Reply {
+    let Some(round) = published(&ctx).await?.into_iter().find(|round| round.id == id) else {
+        return Err(ctx.not_found());
+    };
+    let rows = sqlx::query(
+        "SELECT unit_id, name, total, grade FROM results WHERE round_id = $1 AND level = 'county' ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading results")(e)))?;
+    let counties: Vec<Value> = rows
+        .iter()
+        .map(|row| json!({"id": row.try_get::<String, _>("unit_id").ok(), "name": row.try_get::<String, _>("name").ok(),
+            "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()}))
+        .collect();
+    Ok(Json(json!({"id": round.id, "title": round.title, "published_at": round.published_at, "counties": counties,
+        "report": format!("/public/rounds/{id}")}))
+    .into_response())
+}
+
+async fn openapi(_headers: HeaderMap) -> Response {
+    Json(crate::openapi::document()).into_response()
+}
