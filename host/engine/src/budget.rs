@@ -20,48 +20,9 @@ use std::collections::BTreeMap;
 
 use crate::sandbox::EvalError;
 
-/// Budgets of a run, per pack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RunLimits {
-    /// Fuel all units of a pack may consume together.
-    pub fuel: u64,
-    /// Results all units of a pack may return together.
-    pub results: usize,
-    /// Units of a pack that may fail with the same error kind before the pack is stopped.
-    pub identical_failures: usize,
-}
+pub use crate::sandbox::RunLimits;
 
-impl Default for RunLimits {
-    fn default() -> RunLimits {
-        RunLimits { fuel: 2_000_000_000_000, results: 20_000_000, identical_failures: 10 }
-    }
-}
-
-/// Why a pack was stopped for the rest of the run.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StopReason {
-    /// Too many units failed the same way.
-    #[error("the pack was stopped for the rest of the run after {count} evaluations failed the same way (`{kind}`)")]
-    RepeatedFailure {
-        /// The error kind.
-        kind: &'static str,
-        /// How many failed so (the limit).
-        count: usize,
-    },
-    /// The pack consumed its fuel budget for the run.
-    #[error("the pack was stopped for the rest of the run: it used up its run budget of {budget} fuel units")]
-    Fuel {
-        /// The budget.
-        budget: u64,
-    },
-    /// The pack returned its results budget for the run.
-    #[error("the pack was stopped for the rest of the run: its results would exceed the run limit of {limit} results")]
-    Results {
-        /// The limit.
-        limit: usize,
-    },
-}
+pub use crate::sandbox::StopReason;
 
 /// What a pack has spent so far in the run, in outcome order.
 #[derive(Debug, Clone, Default)]

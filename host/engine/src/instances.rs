@@ -31,7 +31,9 @@ pub(crate) fn configure(config: &mut Config, memory_bytes: usize, max_table_elem
     pool.total_core_instances(SLOTS)
         .total_memories(SLOTS)
         .total_tables(SLOTS)
-        .max_memory_size(memory_bytes)
+        // The slot may hold all of a 32-bit memory; the cap itself is the store's limiter's, so
+        // that a module asking for more than the cap gets the named memory-limit error.
+        .max_memory_size(memory_bytes.max(1 << 32))
         .table_elements(max_table_elements)
         .linear_memory_keep_resident(KEEP_RESIDENT)
         .table_keep_resident(64 << 10);

@@ -50,7 +50,7 @@ pub struct Limits {
     /// Most results one unit may return.
     pub max_results_per_unit: usize,
     /// Budgets of a whole run, per pack.
-    pub run: crate::budget::RunLimits,
+    pub run: RunLimits,
 }
 
 impl Default for Limits {
@@ -63,7 +63,7 @@ impl Default for Limits {
             max_module_bytes: 32 << 20,
             module: crate::vet::ModuleLimits::default(),
             max_results_per_unit: 10_000,
-            run: crate::budget::RunLimits::default(),
+            run: RunLimits::default(),
         }
     }
 }
@@ -334,7 +334,7 @@ pub enum EvalError {
     #[error("not evaluated: {reason}")]
     Stopped {
         /// Why the pack was stopped.
-        reason: crate::budget::StopReason,
+        reason: StopReason,
     },
 }
 
@@ -461,7 +461,7 @@ impl LimitOverrides {
             fuel: self.fuel.unwrap_or(base.fuel),
             memory_bytes: self.memory_mib.map_or(base.memory_bytes, |mib| mib << 20),
             deadline: self.timeout_ms.map_or(base.deadline, Duration::from_millis),
-            run: crate::budget::RunLimits {
+            run: RunLimits {
                 fuel: self.run_fuel.unwrap_or(base.run.fuel),
                 identical_failures: self.max_identical_failures.unwrap_or(base.run.identical_failures),
                 ..base.run
@@ -469,4 +469,47 @@ impl LimitOverrides {
             ..base
         }
     }
+}
+
+/// Budgets of a run, per pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunLimits {
+    /// Fuel all units of a pack may consume together.
+    pub fuel: u64,
+    /// Results all units of a pack may return together.
+    pub results: usize,
+    /// Units of a pack that may fail with the same error kind before the pack is stopped.
+    pub identical_failures: usize,
+}
+
+impl Default for RunLimits {
+    fn default() -> RunLimits {
+        RunLimits { fuel: 2_000_000_000_000, results: 20_000_000, identical_failures: 10 }
+    }
+}
+
+/// Why a pack was stopped for the rest of the run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// Too many units failed the same way.
+    #[error("the pack was stopped for the rest of the run after {count} evaluations failed the same way (`{kind}`)")]
+    RepeatedFailure {
+        /// The error kind.
+        kind: &'static str,
+        /// How many failed so (the limit).
+        count: usize,
+    },
+    /// The pack consumed its fuel budget for the run.
+    #[error("the pack was stopped for the rest of the run: it used up its run budget of {budget} fuel units")]
+    Fuel {
+        /// The budget.
+        budget: u64,
+    },
+    /// The pack returned its results budget for the run.
+    #[error("the pack was stopped for the rest of the run: its results would exceed the run limit of {limit} results")]
+    Results {
+        /// The limit.
+        limit: usize,
+    },
 }
