@@ -52,14 +52,29 @@ fn cell_of(cell: &Data) -> Cell {
 
 /// The names of a workbook's sheets (for messages), quoted as sheets.
 pub(super) fn sheet_names(bytes: &[u8]) -> Vec<String> {
-    Xlsx::new(Cursor::new(bytes))
-        .map(|workbook: Xlsx<_>| workbook.sheet_names().iter().map(|name| format!("sheet `{name}`")).collect())
-        .unwrap_or_default()
+    std::panic::catch_unwind(|| {
+        Xlsx::new(Cursor::new(bytes))
+            .map(|workbook: Xlsx<_>| workbook.sheet_names().iter().map(|name| format!("sheet `{name}`")).collect())
+            .unwrap_or_default()
+    })
+    .unwrap_or_default()
 }
 
 /// Reads every table sheet present in the workbook. Problems of every sheet are collected
 /// before giving up.
 pub(super) fn load(path: &Path, bytes: &[u8]) -> Result<BTreeMap<Level, Table>, DatasetError> {
+    // The XLSX reader can panic on malformed workbooks (an arithmetic overflow was found by
+    // fuzzing); a bad file must be a named problem, never a crash of the host.
+    std::panic::catch_unwind(|| load_workbook(path, bytes)).unwrap_or_else(|_| {
+        Err(DatasetError::Problems(DataErrors(vec![DataError::new(
+            "not_xlsx",
+            Args::none().with("detail", "the workbook is malformed and cannot be read"),
+            path.display().to_string(),
+        )])))
+    })
+}
+
+fn load_workbook(path: &Path, bytes: &[u8]) -> Result<BTreeMap<Level, Table>, DatasetError> {
     let file = path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned());
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|error| {
         DatasetError::Problems(DataErrors(vec![DataError::new(
