@@ -431,6 +431,22 @@ fn test_lists_uncovered_indicators_and_fails_on_them_only_when_asked() {
 }
 
 #[test]
+fn coverage_counts_only_the_results_a_case_checks() {
+    // S2 is not met, but expected.csv names only S1: the case proves nothing about `not_met`.
+    let only_s1 = format!("subject_id,indicator_id,value,status\nS1,{INDICATOR},0,met\n");
+    let schools = "id,name,county_id,primary_students,junior_students,backbone_teachers\n\
+                   S1,一小,410825,500,0,5\nS2,二小,410825,500,0,1\n";
+    let dir = cases(&[("partial", &[("counties.csv", COUNTY), ("schools.csv", schools), ("expected.csv", &only_s1)])]);
+    let root = support::root();
+    let output = dudao(&["test", path(&wat_pack()), "--cases", path(dir.path()), "--format", "json"], &root);
+    assert_eq!(output.status.code(), Some(0), "{}", report(&output));
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(record["coverage"][0]["met"], true);
+    assert_eq!(record["coverage"][0]["not_met"], false, "S2's unchecked result counted: {record}");
+    assert_eq!(record["uncovered"], serde_json::json!([INDICATOR]));
+}
+
+#[test]
 fn test_fails_on_subjects_the_pack_fails_on_unless_expected_lists_them() {
     let hostile = support::hostile();
     let schools = "id,name,county_id,primary_students\nok1,一小,410825,5\npanic1,二小,410825,1\n";

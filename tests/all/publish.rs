@@ -964,6 +964,111 @@ fn county_option_writes_one_countys_documents_and_refuses_an_unknown_code() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("999999"));
 }
 
+/// The rows of a fixture CSV table as maps from column to value.
+fn csv_rows(path: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(support::root().join(path)).expect("fixture table");
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("record");
+            headers.iter().zip(record.iter()).map(|(h, v)| (h.to_owned(), v.to_owned())).collect()
+        })
+        .collect()
+}
+
+/// The values of attribute `name` in an HTML document, in order.
+fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!("{name}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            rest[..rest.find('"').expect("closing quote")].to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn units_option_writes_a_document_per_zone_and_per_school_of_the_county() {
+    let dir = out_dir("2027-units");
+    let results = read_json(&round_2027().join("results.json"));
+    let machun = county_id(&results, "马村区");
+    let previous = round_2026().join("results.json").display().to_string();
+    report(
+        "fixtures/plans/jiaozuo-2027.toml",
+        "fixtures/jiaozuo-2027",
+        &dir,
+        &["--previous", &previous, "--county", &machun, "--units", "zone,school"],
+    );
+    let names = |folder: PathBuf| -> BTreeSet<String> {
+        std::fs::read_dir(folder)
+            .expect("folder")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    // Exactly the county's zones and schools, each named `<id>-<name>.html`.
+    let zones: Vec<_> =
+        csv_rows("fixtures/jiaozuo-2027/zones.csv").into_iter().filter(|z| z["county_id"] == machun).collect();
+    let schools: Vec<_> =
+        csv_rows("fixtures/jiaozuo-2027/schools.csv").into_iter().filter(|s| s["county_id"] == machun).collect();
+    assert!(!zones.is_empty() && !schools.is_empty());
+    let expected: BTreeSet<String> = zones.iter().map(|z| format!("{}-{}.html", z["id"], z["name"])).collect();
+    assert_eq!(names(dir.join("zones")), expected);
+    let school_dir = dir.join("schools").join(format!("{machun}-马村区"));
+    let expected: BTreeSet<String> = schools.iter().map(|s| format!("{}-{}.html", s["id"], s["name"])).collect();
+    assert_eq!(names(school_dir.clone()), expected);
+    assert_eq!(names(dir.join("schools")).len(), 1, "no other county's schools");
+
+    let section = &results["rectification"];
+    let items_of = |units: &BTreeSet<&str>| -> Vec<String> {
+        section["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|item| units.contains(item["unit_id"].as_str().expect("unit")))
+            .map(|item| item["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    // A zone lists exactly its schools (by the dataset's zone_id) and their rectification items.
+    for zone in &zones {
+        let html = std::fs::read_to_string(dir.join("zones").join(format!("{}-{}.html", zone["id"], zone["name"])))
+            .expect("zone document");
+        let members: Vec<&str> =
+            schools.iter().filter(|s| s["zone_id"] == zone["id"]).map(|s| s["id"].as_str()).collect();
+        assert_eq!(attribute_values(&html, "data-school"), members, "{}", zone["name"]);
+        let mut units: BTreeSet<&str> = members.iter().copied().collect();
+        units.insert(&zone["id"]);
+        assert_eq!(attribute_values(&html, "data-item"), items_of(&units), "{}", zone["name"]);
+        let text = visible_text(&html);
+        assert!(text.contains("总体情况") && text.contains("主要问题") && text.contains("整改清单"), "{text}");
+        assert!(!text.contains(&format!("{}{}", "马村区", zone["name"])), "the county's name is not doubled");
+    }
+    // A school's document has its findings, its items and its own supervision orders, each on
+    // its own page.
+    let orders = section["orders"].as_array().expect("orders");
+    let with_order = schools
+        .iter()
+        .find(|s| orders.iter().any(|order| order["unit_id"] == s["id"].as_str()))
+        .expect("a school of 马村区 has a supervision order in 2027");
+    let html = std::fs::read_to_string(school_dir.join(format!("{}-{}.html", with_order["id"], with_order["name"])))
+        .expect("school document");
+    let own: BTreeSet<&str> = [with_order["id"].as_str()].into();
+    let items = items_of(&own);
+    assert!(!items.is_empty());
+    let listed = attribute_values(&html, "data-item");
+    assert_eq!(listed[..items.len()], items[..], "the rectification list");
+    let expected_orders: Vec<&str> = orders
+        .iter()
+        .filter(|order| order["unit_id"] == with_order["id"].as_str())
+        .map(|order| order["number"].as_str().expect("number"))
+        .collect();
+    assert_eq!(attribute_values(&html, "data-order"), expected_orders);
+    let text = visible_text(&html);
+    assert!(text.contains("督 办 单") && text.contains("未达到标准"), "{text}");
+    let zone_name = &zones.iter().find(|z| z["id"] == with_order["zone_id"]).expect("its zone")["name"];
+    assert!(text.contains(&format!("所属督学责任区：{zone_name}")), "{text}");
+}
+
 /// One part of an XLSX file (a zip archive), as text.
 fn xlsx_part(path: &Path, name: &str) -> String {
     use std::io::Read;

@@ -28,6 +28,10 @@ pub struct Args {
     /// Write only this county's documents (its report and supervision orders), by its code.
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
+    /// Also write one document per zone (督学责任区) and/or per school, into `zones/` and
+    /// `schools/<county>/` (`--units zone,school`).
+    #[arg(long, value_name = "LEVEL", value_delimiter = ',')]
+    units: Vec<UnitLevel>,
     /// Also print every HTML document to PDF (A4) with a headless Chromium.
     #[arg(long)]
     pdf: bool,
@@ -37,6 +41,15 @@ pub struct Args {
     /// The round's date (YYYY-MM-DD); required unless the plan sets `date`.
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
+}
+
+/// A level below the county that can get a document per unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum UnitLevel {
+    /// Each zone (督学责任区): its schools, findings, rectification list and orders.
+    Zone,
+    /// Each school: its results, findings, rectification list and orders.
+    School,
 }
 
 fn publish_failure(error: PublishError) -> Failure {
@@ -82,8 +95,17 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
             Failure::bad_input(anyhow!("`--county {code}`：数据中没有这个县级单位代码（有：{}）", known.join("、")))
         })?),
     };
+    let units = args
+        .units
+        .iter()
+        .map(|unit| match unit {
+            UnitLevel::Zone => Level::Zone,
+            UnitLevel::School => Level::School,
+        })
+        .collect();
+    let documents = publish::Documents { scope, units };
     let written =
-        publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref(), scope).map_err(publish_failure)?;
+        publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref(), &documents).map_err(publish_failure)?;
     for path in &written {
         crate::ui::info(format_args!("wrote {}", path.display()));
     }

@@ -37,7 +37,7 @@ pub use validate::{
     DataError, DataErrors, PackData, PrepareOptions, Prepared, PreviousPeriod, ShownDataErrors, Subject, enum_labels,
     prepare, prepare_with,
 };
-pub(crate) use xlsx_source::column_letters;
+pub use xlsx_source::column_letters;
 
 /// The levels a dataset can hold, top down, with their table names and the columns linking a
 /// record to the levels above it.

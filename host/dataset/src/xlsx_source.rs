@@ -16,7 +16,7 @@ use crate::messages::Args;
 use crate::sheet::Grid;
 
 /// The spreadsheet letters of a 0-based column (`A`, `Z`, `AA`).
-pub(crate) fn column_letters(mut column: usize) -> String {
+pub fn column_letters(mut column: usize) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push(b'A' + (column % 26) as u8);

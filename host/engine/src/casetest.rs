@@ -182,7 +182,8 @@ pub struct CaseReport {
     pub produced: usize,
     /// Every disagreement, in `expected.csv` order, then unexpected errors.
     pub mismatches: Vec<Mismatch>,
-    /// (indicator, status) pairs the pack produced, for coverage (statuses as written).
+    /// (indicator, status) pairs the pack produced on rows that `expected.csv` checks, for
+    /// coverage (statuses as written).
     #[serde(skip)]
     pub observed: BTreeSet<(String, &'static str)>,
 }
@@ -294,10 +295,16 @@ impl Case {
         let evaluation =
             evaluate::evaluate(sandbox, std::slice::from_ref(pack), &data, prepared, RunOptions::default());
         let rows = crate::rows::rows(&evaluation);
+        let listed: BTreeSet<(&str, &str)> =
+            self.expected.iter().map(|row| (row.subject_id.as_str(), row.indicator_id.as_str())).collect();
         let mut actual: BTreeMap<(&str, &str), ActualRow> = BTreeMap::new();
         let mut observed = BTreeSet::new();
         for row in &rows {
-            observed.insert((row.indicator_id.to_owned(), row.status.as_str()));
+            // Coverage counts what the case checks: a result no expected row names proves
+            // nothing about the indicator.
+            if listed.contains(&(row.subject_id.as_str(), row.indicator_id)) {
+                observed.insert((row.indicator_id.to_owned(), row.status.as_str()));
+            }
             actual.insert(
                 (row.subject_id.as_str(), row.indicator_id),
                 ActualRow { value: row.value, status: row.status, note: row.note.clone() },
@@ -324,8 +331,6 @@ impl Case {
                 });
             }
         }
-        let listed: BTreeSet<(&str, &str)> =
-            self.expected.iter().map(|row| (row.subject_id.as_str(), row.indicator_id.as_str())).collect();
         for row in rows.iter().filter(|row| row.status == Status::Error) {
             if !listed.contains(&(row.subject_id.as_str(), row.indicator_id)) {
                 mismatches.push(Mismatch {

@@ -188,7 +188,7 @@ impl Sheet {
         Loc::Cell {
             sheet: self.name.clone(),
             row,
-            column: self.column(key).map_or_else(|| "?".to_owned(), column_letters),
+            column: self.column(key).map_or_else(|| "?".to_owned(), dudao_dataset::column_letters),
         }
     }
 
@@ -224,20 +224,6 @@ impl Sheet {
             }
         }
     }
-}
-
-/// The spreadsheet letters of a 0-based column.
-fn column_letters(mut column: usize) -> String {
-    let mut letters = Vec::new();
-    loop {
-        letters.push(b'A' + (column % 26) as u8);
-        if column < 26 {
-            break;
-        }
-        column = column / 26 - 1;
-    }
-    letters.reverse();
-    String::from_utf8(letters).unwrap_or_default()
 }
 
 /// The key of a header cell (`指标代码 id` → `id`).
@@ -316,7 +302,7 @@ fn xlsx(file: &str, bytes: &[u8]) -> Result<Spec, Vec<Problem>> {
             {
                 let known: Vec<&str> = columns.iter().map(|(known, _)| *known).collect();
                 problems.push(Problem {
-                    at: Loc::Cell { sheet: sheet.name.clone(), row: 1, column: column_letters(index) },
+                    at: Loc::Cell { sheet: sheet.name.clone(), row: 1, column: dudao_dataset::column_letters(index) },
                     message: format!("未知的列 `{key}`（可用：{}）", known.join("、")),
                 });
             }

@@ -339,6 +339,17 @@ pub fn compare(
     data: &Dataset,
     previous: Option<&Dataset>,
 ) -> Result<Impact, ImpactError> {
+    compare_with(sandbox, old, new, data, &dudao_dataset::PrepareOptions { previous, ..Default::default() })
+}
+
+/// [`compare`] with the dataset prepared under `options` for both versions.
+fn compare_with(
+    sandbox: &Sandbox,
+    old: &LoadedPack,
+    new: &LoadedPack,
+    data: &Dataset,
+    options: &dudao_dataset::PrepareOptions<'_>,
+) -> Result<Impact, ImpactError> {
     if old.manifest.id != new.manifest.id {
         return Err(ImpactError::DifferentPacks {
             old: old.manifest.id.clone(),
@@ -348,8 +359,7 @@ pub fn compare(
         });
     }
     let run = |pack: &LoadedPack, which: &'static str| -> Result<Evaluation, ImpactError> {
-        let options = dudao_dataset::PrepareOptions { previous, ..Default::default() };
-        let prepared = dudao_dataset::prepare_with(data, &[&pack.manifest], &options)
+        let prepared = dudao_dataset::prepare_with(data, &[&pack.manifest], options)
             .map_err(|errors| ImpactError::Data { which, path: pack.path.clone(), errors })?;
         Ok(evaluate::evaluate(sandbox, std::slice::from_ref(pack), data, prepared, RunOptions::default()))
     };

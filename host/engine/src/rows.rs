@@ -8,13 +8,35 @@ use rules_sdk::wire::{Aggregation, Level, Status};
 
 use crate::evaluate::Evaluation;
 
+/// Where a row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A result the pack returned.
+    Result,
+    /// The unit failed in the sandbox: one `error` row with the error as its note.
+    Failed,
+    /// The host rolled the indicator up from `members` lower-level results.
+    Rollup {
+        /// How the members were aggregated.
+        method: Aggregation,
+        /// How many members were aggregated.
+        members: usize,
+    },
+}
+
 /// One row of the flat results table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResultRow<'a> {
     /// Pack id.
     pub pack_id: &'a str,
+    /// Index of the pack in the evaluation.
+    pub pack: usize,
     /// Level of the unit the result came from.
     pub level: Level,
+    /// Index of the unit at its level (in `Prepared::subjects`).
+    pub unit: usize,
+    /// Where the row comes from.
+    pub kind: RowKind,
     /// Subject id (a school part such as `S1:primary` for nine-year schools).
     pub subject_id: String,
     /// Subject name (a part's name says which part).
@@ -87,7 +109,10 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
             Ok(results) => rows.extend(results.iter().map(|result| {
                 ResultRow {
                     pack_id,
+                    pack: outcome.pack,
                     level: outcome.level,
+                    unit: outcome.subject,
+                    kind: RowKind::Result,
                     subject_name: subject_name(&subject.name, &result.subject, &subject.id),
                     subject_id: result.subject.clone(),
                     indicator_id: &result.indicator,
@@ -102,7 +127,10 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
             })),
             Err(error) => rows.push(ResultRow {
                 pack_id,
+                pack: outcome.pack,
                 level: outcome.level,
+                unit: outcome.subject,
+                kind: RowKind::Failed,
                 subject_id: subject.id.clone(),
                 subject_name: subject.name.clone(),
                 indicator_id: "",
@@ -122,7 +150,10 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
             .map_or("", |level| level.chinese());
         rows.push(ResultRow {
             pack_id: &evaluation.packs[rolled.pack].info.id,
+            pack: rolled.pack,
             level: rolled.level,
+            unit: rolled.subject,
+            kind: RowKind::Rollup { method: rolled.method, members: rolled.members },
             subject_id: subject.id.clone(),
             subject_name: subject.name.clone(),
             indicator_id: &rolled.indicator,

@@ -498,7 +498,7 @@ fn node_text(out: &mut String, node: &NodeLine, depth: usize) {
         out.push('\n');
     }
     if let Some(rollup) = &node.rollup {
-        let value = rollup.value.map_or_else(|| "—".to_owned(), |value| format_rounded(value));
+        let value = rollup.value.map_or_else(|| "—".to_owned(), format_rounded);
         let _ = writeln!(
             out,
             "{indent}    汇总：{} 个下级结果{}，值 {value}，{}",

@@ -4,11 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Change, Impact, ImpactError, PackVersion, manifest_changes, result_changes, score_changes};
+use super::{Impact, ImpactError};
 use dudao_dataset::{Dataset, PrepareOptions};
 
-use crate::evaluate::{self, Evaluation, RunOptions};
-use crate::outcome::DatasetInfo;
 use crate::pack::LoadedPack;
 use crate::plan::{self, Plan, PlanError, Scope, ScopeKind};
 use crate::sandbox::Sandbox;
@@ -89,39 +87,10 @@ pub fn compare_in_scope(
     previous: Option<&Dataset>,
     scope: &PlanScope,
 ) -> Result<Impact, ImpactError> {
-    if old.manifest.id != new.manifest.id {
-        return Err(ImpactError::DifferentPacks {
-            old: old.manifest.id.clone(),
-            old_path: old.path.clone(),
-            new: new.manifest.id.clone(),
-            new_path: new.path.clone(),
-        });
-    }
-    let run = |pack: &LoadedPack, which: &'static str| -> Result<Evaluation, ImpactError> {
-        let options = PrepareOptions {
-            previous,
-            scopes: vec![scope.county.clone().map_or(Scope::All, Scope::County)],
-            params: vec![scope.params.clone()],
-        };
-        let prepared = dudao_dataset::prepare_with(data, &[&pack.manifest], &options)
-            .map_err(|errors| ImpactError::Data { which, path: pack.path.clone(), errors })?;
-        Ok(evaluate::evaluate(sandbox, std::slice::from_ref(pack), data, prepared, RunOptions::default()))
+    let options = PrepareOptions {
+        previous,
+        scopes: vec![scope.county.clone().map_or(Scope::All, Scope::County)],
+        params: vec![scope.params.clone()],
     };
-    let before = run(old, "old")?;
-    let after = run(new, "new")?;
-    let manifest = manifest_changes(&old.manifest, &new.manifest);
-    let (indicators, unchanged_indicators) = result_changes(&before, &after);
-    let scores = score_changes(&before, &after);
-    Ok(Impact {
-        pack_id: new.manifest.id.clone(),
-        old: PackVersion::of(old),
-        new: PackVersion::of(new),
-        dataset: DatasetInfo::of(data),
-        changed: !manifest.is_empty() || !indicators.is_empty() || !scores.is_empty(),
-        manifest,
-        indicators,
-        unchanged_indicators,
-        scores,
-        sandbox_failures: Change { old: before.failures().len(), new: after.failures().len() },
-    })
+    super::compare_with(sandbox, old, new, data, &options)
 }

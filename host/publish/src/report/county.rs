@@ -234,7 +234,7 @@ fn rectification(out: &mut String, report: &Report, county: usize) {
 }
 
 /// One supervision order (督办单) on its own page.
-fn order_page(out: &mut String, report: &Report, order: &Order) {
+pub(super) fn order_page(out: &mut String, report: &Report, order: &Order) {
     let today = plan::parse_date(&report.date);
     let _ = write!(
         out,

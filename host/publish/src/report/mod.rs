@@ -13,6 +13,7 @@ mod html;
 mod markdown;
 pub mod numbers;
 mod rectification;
+mod unit;
 mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rules_sdk::wire::{Level, Manifest, Status};
 
-use crate::results::{self, subject_name};
+use crate::results::{self, ResultRow, RowKind};
 use crate::text::{applying_thresholds, upper_limit};
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::plan::{self, ScopeKind};
@@ -35,6 +36,7 @@ pub use rectification::{
     Accountability, Exemption, FollowUp, GradeHistory, Item, ItemStatus, Order, PreviousRound, Rectification,
     RoundGrade, csv,
 };
+pub use unit::unit_html;
 pub use xlsx::{NOT_MET_FILL, xlsx};
 
 /// Why a report cannot be made or written.
@@ -190,6 +192,8 @@ pub struct UnitReport {
     pub name: String,
     /// The county it belongs to (zones and schools): index into the county list.
     pub county: Option<usize>,
+    /// The zone (督学责任区) a school belongs to: index into the zone list.
+    pub zone: Option<usize>,
     /// Scores per pack.
     pub scores: Vec<PackScore>,
     /// Overall result (plan rounds).
@@ -278,7 +282,26 @@ impl Report {
 
     /// The supervision orders of a county and of its schools, in order.
     pub fn orders_of(&self, county: usize) -> Vec<&Order> {
-        let items = self.items_of(county);
+        self.orders_covering(&self.items_of(county))
+    }
+
+    /// The rectification items of one zone or school: a school's own; a zone's own and its
+    /// schools' (its 责任督学 follows them up), in list order.
+    pub fn items_of_unit(&self, level: Level, index: usize) -> Vec<&Item> {
+        let Some(unit) = self.level(level).get(index) else { return Vec::new() };
+        let schools: Vec<&str> = match level {
+            Level::Zone => self.schools_of_zone(index).map(|school| school.id.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        self.rectification
+            .items
+            .iter()
+            .filter(|item| item.unit_id == unit.id || schools.contains(&item.unit_id.as_str()))
+            .collect()
+    }
+
+    /// The supervision orders that cover any of `items`, in order.
+    pub fn orders_covering(&self, items: &[&Item]) -> Vec<&Order> {
         self.rectification
             .orders
             .iter()
@@ -306,6 +329,11 @@ impl View {
     /// A county's schools.
     pub fn schools_of(&self, county: usize) -> impl Iterator<Item = &UnitReport> {
         self.level(Level::School).iter().filter(move |school| school.county == Some(county))
+    }
+
+    /// The schools of a zone (督学责任区), in dataset order.
+    pub fn schools_of_zone(&self, zone: usize) -> impl Iterator<Item = &UnitReport> {
+        self.level(Level::School).iter().filter(move |school| school.zone == Some(zone))
     }
 
     /// Schools per overall grade for a county, in grade order (plus `未定级`).
@@ -425,6 +453,62 @@ pub fn status_words(status: Status) -> &'static str {
 /// # Errors
 ///
 /// [`PublishError::NoDate`] or [`PublishError::BadDate`] when the round has no usable date.
+/// The report's line for one result row: the row's figures with the manifest's name, unit,
+/// requirement and source.
+fn indicator_line(manifest: &Manifest, row: ResultRow<'_>) -> IndicatorLine {
+    let node = manifest.node(row.indicator_id);
+    let name = node.map_or_else(|| row.indicator_id.to_owned(), |node| node.name.clone());
+    match row.kind {
+        RowKind::Rollup { method, .. } => {
+            let member_level = node.and_then(|node| node.level).map_or("", |level| level.chinese());
+            // A share of members is a share, and a coefficient of variation is one, whatever the
+            // members' unit.
+            let unit = match method {
+                rules_sdk::wire::Aggregation::ShareMet => Some("比例".to_owned()),
+                rules_sdk::wire::Aggregation::Cv => Some("差异系数".to_owned()),
+                _ => node.and_then(|node| node.unit.clone()),
+            };
+            let rollup = node.and_then(|node| node.rollup.iter().find(|rollup| rollup.to == row.level));
+            IndicatorLine {
+                pack: row.pack,
+                threshold: Some(rollup_requirement(rollup, unit.as_deref(), member_level)),
+                source: rollup
+                    .and_then(|rollup| rollup.thresholds.first())
+                    .map(|t| format!("{}{}", t.source.document, t.source.item)),
+                subject: row.subject_id,
+                subject_name: row.subject_name,
+                id: row.indicator_id.to_owned(),
+                name,
+                value: row.value,
+                unit,
+                upper_limit: None,
+                status: row.status,
+                note: row.note,
+                veto: false,
+                veto_reason: None,
+                rollup: true,
+            }
+        }
+        RowKind::Result | RowKind::Failed => IndicatorLine {
+            pack: row.pack,
+            unit: node.and_then(|node| node.unit.clone()),
+            threshold: threshold_for(manifest, row.indicator_id, &row.subject_id),
+            source: source_of(manifest, row.indicator_id, &row.subject_id),
+            upper_limit: upper_limit(manifest, row.indicator_id, &row.subject_id),
+            veto: node.is_some_and(|node| node.veto.is_some()),
+            veto_reason: node.and_then(|node| node.veto.as_ref()).map(|veto| veto.reason.clone()),
+            subject: row.subject_id,
+            subject_name: row.subject_name,
+            id: row.indicator_id.to_owned(),
+            name,
+            value: row.value,
+            status: row.status,
+            note: row.note,
+            rollup: false,
+        },
+    }
+}
+
 pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOptions) -> Result<Report, PublishError> {
     let date =
         options.date.clone().or_else(|| round.and_then(|round| round.plan.date.clone())).ok_or(PublishError::NoDate)?;
@@ -454,6 +538,19 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
     for (level, subjects) in &prepared.subjects {
         // The county a zone or school belongs to, from its one home in the dataset.
         let owners = if *level == Level::County { vec![None; subjects.len()] } else { prepared.counties_of(*level) };
+        // The zone of each school, from the zones' member lists.
+        let mut zones = vec![None; subjects.len()];
+        if *level == Level::School
+            && let Some(members) = prepared.members.get(&(Level::Zone, Level::School))
+        {
+            for (zone, schools) in members.iter().enumerate() {
+                for school in schools {
+                    if let Some(slot) = zones.get_mut(*school) {
+                        *slot = Some(zone);
+                    }
+                }
+            }
+        }
         units.insert(
             *level,
             subjects
@@ -465,6 +562,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                     id: subject.id.clone(),
                     name: subject.name.clone(),
                     county: owners.get(index).copied().flatten(),
+                    zone: zones.get(index).copied().flatten(),
                     scores: Vec::new(),
                     overall: None,
                     indicators: Vec::new(),
@@ -472,71 +570,15 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 .collect(),
         );
     }
-    for outcome in &evaluation.outcomes {
-        let manifest = &evaluation.packs[outcome.pack].manifest;
-        let Ok(results) = &outcome.result else { continue };
-        let Some(target) = units.get_mut(&outcome.level).and_then(|list| list.get_mut(outcome.subject)) else {
-            continue;
-        };
-        for result in results.iter().filter(|result| shown(&result.indicator)) {
-            let node = manifest.node(&result.indicator);
-            target.indicators.push(IndicatorLine {
-                pack: outcome.pack,
-                subject: result.subject.clone(),
-                subject_name: subject_name(&target.name, &result.subject, &target.id),
-                id: result.indicator.clone(),
-                name: node.map_or_else(|| result.indicator.clone(), |node| node.name.clone()),
-                value: result.value,
-                unit: node.and_then(|node| node.unit.clone()),
-                threshold: threshold_for(manifest, &result.indicator, &result.subject),
-                source: source_of(manifest, &result.indicator, &result.subject),
-                upper_limit: upper_limit(manifest, &result.indicator, &result.subject),
-                status: result.status,
-                note: result.note.clone().unwrap_or_default(),
-                veto: node.is_some_and(|node| node.veto.is_some()),
-                veto_reason: node.and_then(|node| node.veto.as_ref()).map(|veto| veto.reason.clone()),
-                rollup: false,
-            });
-        }
-    }
-    for rolled in &evaluation.scores.rollups {
-        if !shown(&rolled.indicator) {
+    // The indicator lines are the flat result rows (the one place they are built), grouped by
+    // unit and described from the manifest; failed units have no lines (their failures are
+    // reported apart).
+    for row in results::rows(evaluation) {
+        if row.kind == RowKind::Failed || !shown(row.indicator_id) {
             continue;
         }
-        let manifest = &evaluation.packs[rolled.pack].manifest;
-        let Some(target) = units.get_mut(&rolled.level).and_then(|list| list.get_mut(rolled.subject)) else {
-            continue;
-        };
-        let node = manifest.node(&rolled.indicator);
-        let member_level = node.and_then(|node| node.level).map_or("", |level| level.chinese());
-        // A share of members is a share, and a coefficient of variation is one, whatever the
-        // members' unit.
-        let unit = match rolled.method {
-            rules_sdk::wire::Aggregation::ShareMet => Some("比例".to_owned()),
-            rules_sdk::wire::Aggregation::Cv => Some("差异系数".to_owned()),
-            _ => node.and_then(|node| node.unit.clone()),
-        };
-        let rollup = node.and_then(|node| node.rollup.iter().find(|rollup| rollup.to == rolled.level));
-        let requirement = rollup_requirement(rollup, unit.as_deref(), member_level);
-        target.indicators.push(IndicatorLine {
-            pack: rolled.pack,
-            subject: target.id.clone(),
-            subject_name: target.name.clone(),
-            id: rolled.indicator.clone(),
-            name: node.map_or_else(|| rolled.indicator.clone(), |node| node.name.clone()),
-            value: rolled.value,
-            unit,
-            threshold: Some(requirement),
-            source: rollup
-                .and_then(|rollup| rollup.thresholds.first())
-                .map(|t| format!("{}{}", t.source.document, t.source.item)),
-            upper_limit: None,
-            status: rolled.status,
-            note: format!("{}个{member_level}{}", rolled.members, results::aggregation_words(rolled.method)),
-            veto: false,
-            veto_reason: None,
-            rollup: true,
-        });
+        let Some(target) = units.get_mut(&row.level).and_then(|list| list.get_mut(row.unit)) else { continue };
+        target.indicators.push(indicator_line(&evaluation.packs[row.pack].manifest, row));
     }
     for card in &evaluation.scores.cards {
         let Some(target) = units.get_mut(&card.level).and_then(|list| list.get_mut(card.subject)) else { continue };
@@ -625,7 +667,23 @@ pub const FILES: [&str; 5] = ["results.json", "report.html", "report.md", "repor
 /// and `<code>-<name>-督办单.html` and `.docx` (its supervision orders, when it has any).
 pub const COUNTIES_DIR: &str = "counties";
 
-/// What [`write_all`] writes.
+/// The folder of the zone documents (on request): `<code>-<name>.html`.
+pub const ZONES_DIR: &str = "zones";
+
+/// The folder of the school documents (on request): `<county code>-<county name>/<id>-<name>.html`.
+pub const SCHOOLS_DIR: &str = "schools";
+
+/// What [`write_all`] writes: the scope, and the levels below the county that also get a
+/// document per unit (`Level::Zone`, `Level::School`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Documents {
+    /// The whole round or one county.
+    pub scope: Scope,
+    /// Zones and/or schools, each unit in scope getting its own document.
+    pub units: Vec<Level>,
+}
+
+/// Which part of a round [`write_all`] writes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Scope {
     /// The city overview, every county's documents and the machine outputs.
@@ -643,7 +701,7 @@ pub enum Scope {
 /// [`PublishError::Document`] when a DOCX document cannot be made.
 pub fn county_documents(report: &Report, county: usize) -> Result<Vec<(String, Vec<u8>)>, PublishError> {
     let unit = &report.level(Level::County)[county];
-    let base = format!("{}-{}", unit.id, unit.name);
+    let base = file_stem(&unit.id, &unit.name);
     let mut documents = vec![
         (format!("{base}.html"), county_html(report, county).into_bytes()),
         (format!("{base}.docx"), county_docx(report, county)?),
@@ -655,6 +713,23 @@ pub fn county_documents(report: &Report, county: usize) -> Result<Vec<(String, V
         documents.push((format!("{base}-督办单.docx"), orders));
     }
     Ok(documents)
+}
+
+/// `<id>-<name>` as a file name: the ids and names come from the dataset, so characters that
+/// separate paths or that Windows refuses in a name (and control characters) become `_`.
+pub fn file_stem(id: &str, name: &str) -> String {
+    format!("{id}-{name}")
+        .chars()
+        .map(
+            |c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                    '_'
+                } else {
+                    c
+                }
+            },
+        )
+        .collect()
 }
 
 /// A UTF-8 byte order mark in front of CSV text: Excel in Chinese locales reads a CSV file
@@ -677,8 +752,9 @@ pub fn write_all(
     report: &Report,
     evaluation: &Evaluation,
     round: Option<&Round>,
-    scope: Scope,
+    documents: &Documents,
 ) -> Result<Vec<PathBuf>, PublishError> {
+    let scope = documents.scope;
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if scope == Scope::All {
         if !report.public {
@@ -693,9 +769,24 @@ pub fn write_all(
         Scope::All => (0..report.level(Level::County).len()).collect(),
         Scope::County(county) => vec![county],
     };
-    for county in counties {
+    for &county in &counties {
         for (name, bytes) in county_documents(report, county)? {
             files.push((Path::new(COUNTIES_DIR).join(name), bytes));
+        }
+    }
+    for level in [Level::Zone, Level::School].into_iter().filter(|level| documents.units.contains(level)) {
+        for (index, unit) in report.level(level).iter().enumerate() {
+            let Some(county) = unit.county.filter(|county| counties.contains(county)) else { continue };
+            let Some(html) = unit_html(report, level, index) else { continue };
+            let name = format!("{}.html", file_stem(&unit.id, &unit.name));
+            let path = match level {
+                Level::Zone => Path::new(ZONES_DIR).join(name),
+                _ => {
+                    let owner = &report.level(Level::County)[county];
+                    Path::new(SCHOOLS_DIR).join(file_stem(&owner.id, &owner.name)).join(name)
+                }
+            };
+            files.push((path, html.into_bytes()));
         }
     }
     let mut written = Vec::new();
@@ -715,4 +806,16 @@ pub fn write_all(
 /// The audit record of [`results::json`] with the `rectification` section added at the end.
 pub fn results_json(evaluation: &Evaluation, round: Option<&Round>, report: &Report) -> String {
     results::json_with_section(evaluation, round, "rectification", &report.rectification)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn a_file_stem_cannot_leave_its_folder() {
+        assert_eq!(file_stem("410804", "马村区"), "410804-马村区");
+        assert_eq!(file_stem("x", "../../etc/passwd"), "x-.._.._etc_passwd");
+        assert_eq!(file_stem("s1", "一小\\二小:*?\"<>|\n"), "s1-一小_二小________");
+    }
 }

@@ -13,4 +13,4 @@ pub use csv_table::{csv, scores_csv};
 pub use json_record::{json, json_with_section};
 pub use summary::table;
 
-pub use dudao_engine::rows::{ResultRow, aggregation_words, rows, subject_name};
+pub use dudao_engine::rows::{ResultRow, RowKind, aggregation_words, rows, subject_name};
