@@ -773,10 +773,8 @@ fn finding_4_reports_print_on_a4_with_names_and_no_overflow() {
         let overflow = overflowing(&chromium, county);
         assert!(overflow.starts_with("0 "), "{}: {overflow}", county.display());
     }
-    // The goal is 20 pages (issue 10); since government-duty 2.0.0 added 13 indicators the
-    // largest county report (马村区) prints on 22. The bound catches a layout regression (the
-    // city report once printed on 423 pages) while the goal stays open.
-    assert!(largest <= 22, "each county report prints on at most 22 pages: {largest}");
+    // Issue 10's goal: a county report prints on at most 20 pages (马村区, the largest, on 19).
+    assert!(largest <= 20, "each county report prints on at most 20 pages: {largest}");
 }
 
 #[test]

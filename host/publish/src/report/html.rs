@@ -24,7 +24,7 @@ h1 { font-size: 18pt; margin: 0 0 4mm; }
 h2 { font-size: 14pt; border-bottom: 2px solid #2f6db5; padding-bottom: 1mm; margin-top: 8mm; break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 12pt; margin: 5mm 0 2mm; break-after: avoid; page-break-after: avoid; }
 p { margin: 1.5mm 0; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 2mm 0 4mm; font-size: 8.5pt; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 2mm 0 4mm; font-size: 8.5pt; line-height: 1.3; }
 th, td { border: 1px solid #b8c0c8; padding: 0.8mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eef2f6; }
 thead { display: table-header-group; }
@@ -34,6 +34,7 @@ tr.not-met td { background: #fde8e6; }
 .status-not_met { color: #b3261e; font-weight: bold; }
 .veto { color: #b3261e; font-weight: bold; }
 .meta { color: #555; font-size: 9pt; }
+td .meta { font-size: 7.5pt; }
 .notice { border: 1px solid #e08a1e; background: #fff6e8; padding: 2mm; }
 .cover { min-height: 240mm; display: flex; flex-direction: column; justify-content: center; text-align: center; break-after: page; page-break-after: always; }
 .cover .issuer { font-size: 15pt; color: #b3261e; letter-spacing: 0.1em; }
