@@ -786,12 +786,21 @@ fn finding_5_each_supervision_order_is_a_page_naming_each_overdue_finding() {
     let orders = section["orders"].as_array().expect("orders");
     assert!(!orders.is_empty());
     let mut pages = String::new();
+    let chromium = chromium();
+    let pdf_dir = out_dir("2027-orders-pdf");
     for path in county_html(dir) {
         if path.display().to_string().ends_with("督办单.html") {
-            pages.push_str(&std::fs::read_to_string(path).expect("orders"));
+            let html = std::fs::read_to_string(&path).expect("orders");
+            // Printed, each order is exactly one A4 page (long ones are set tighter).
+            if let Some(chromium) = &chromium {
+                let printed = print_pages(chromium, &path, &pdf_dir.join("orders.pdf"));
+                let count = html.matches("<section class=\"order").count();
+                assert_eq!(printed, count, "{}: {count} orders print on {printed} pages", path.display());
+            }
+            pages.push_str(&html);
         }
     }
-    assert_eq!(pages.matches("<section class=\"order\"").count(), orders.len(), "one page per order");
+    assert_eq!(pages.matches("<section class=\"order").count(), orders.len(), "one page per order");
     let days = |date: &str| dudao_engine::plan::parse_date(date).expect("date");
     for order in orders {
         let number = order["number"].as_str().expect("number");
@@ -820,7 +829,7 @@ fn finding_5_each_supervision_order_is_a_page_naming_each_overdue_finding() {
         }
     }
     let city = std::fs::read_to_string(dir.join("report.html")).expect("city");
-    assert!(!city.contains("class=\"order\""), "the orders are not inline in the city overview");
+    assert!(!city.contains("<section class=\"order"), "the orders are not inline in the city overview");
 }
 
 #[test]

@@ -233,12 +233,17 @@ fn rectification(out: &mut String, report: &Report, county: usize) {
     }
 }
 
+/// Orders with more findings than this are set tighter.
+const LONG_ORDER: usize = 8;
+
 /// One supervision order (督办单) on its own page.
 pub(super) fn order_page(out: &mut String, report: &Report, order: &Order) {
     let today = plan::parse_date(&report.date);
     let _ = write!(
         out,
-        r#"<section class="order" data-order="{}"><h2>督 办 单</h2><p class="number">{}</p><p><b>{}</b>{}：</p>"#,
+        r#"<section class="order{}" data-order="{}"><h2>督 办 单</h2><p class="number">{}</p><p><b>{}</b>{}：</p>"#,
+        // A long order is set tighter (and without the pack under each finding) to stay on one page.
+        if order.items.len() > LONG_ORDER { " long" } else { "" },
         esc(&order.number),
         esc(&order.number),
         esc(&order.unit_name),
@@ -249,7 +254,7 @@ pub(super) fn order_page(out: &mut String, report: &Report, order: &Order) {
         "<p>{}回头看发现，你单位下列问题已超过整改期限仍未整改到位：</p>",
         esc(&chinese_date(&report.date))
     );
-    out.push_str(r#"<table class="order-items"><colgroup><col style="width:5%"><col style="width:27%"><col style="width:11%"><col style="width:12%"><col style="width:22%"><col style="width:12%"><col style="width:11%"></colgroup><thead><tr><th>序号</th><th>问题（指标）</th><th>现状值</th><th>标准</th><th>依据</th><th>原整改期限</th><th>逾期天数</th></tr></thead><tbody>"#);
+    out.push_str(r#"<table class="order-items"><colgroup><col style="width:5%"><col style="width:21%"><col style="width:9%"><col style="width:10%"><col style="width:36%"><col style="width:11%"><col style="width:8%"></colgroup><thead><tr><th>序号</th><th>问题（指标）</th><th>现状值</th><th>标准</th><th>依据</th><th>原整改期限</th><th>逾期天数</th></tr></thead><tbody>"#);
     for (number, id) in order.items.iter().enumerate() {
         let Some(item) = report.item(id) else { continue };
         let overdue = match (today, item.deadline.as_deref().and_then(plan::parse_date)) {

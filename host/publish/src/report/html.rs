@@ -46,9 +46,16 @@ td .meta { font-size: 7.5pt; }
 .findings li { margin: 1mm 0; }
 .part { break-before: page; page-break-before: always; }
 .order { break-before: page; page-break-before: always; }
-.order h2 { text-align: center; border: none; font-size: 16pt; }
+.order h2 { text-align: center; border: none; font-size: 16pt; margin-top: 0; }
+.order table { font-size: 7.5pt; line-height: 1.25; }
+.order.long table { font-size: 7pt; line-height: 1.2; }
+.order.long td .meta { display: none; }
+.order.long h2 { font-size: 14pt; margin-bottom: 1mm; }
+.order.long p { margin: 0.8mm 0; }
+.order.long .sign { margin-top: 3mm; }
+.order.long td, .order.long th { padding: 0.4mm 0.8mm; }
 .order .number { text-align: center; }
-.order .sign { text-align: right; margin-top: 12mm; }
+.order .sign { text-align: right; margin-top: 8mm; }
 figure { margin: 2mm 0 4mm; break-inside: avoid; page-break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 9pt; color: #444; }
