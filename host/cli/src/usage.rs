@@ -62,7 +62,8 @@ pub fn localize(command: clap::Command) -> clap::Command {
         });
     }
     if crate::lang() == Lang::Zh {
-        command = command.help_template(zh_template(&command));
+        let template = zh_template(&command);
+        command = command.help_template(template);
         let names: Vec<String> = command.get_subcommands().map(|sub| sub.get_name().to_owned()).collect();
         for name in names {
             command = command.mut_subcommand(name, |sub| {
@@ -103,7 +104,7 @@ pub fn report(error: &clap::Error) -> std::process::ExitCode {
     if let Some(ContextValue::StyledStr(usage)) = error.get(ContextKind::Usage) {
         let usage = usage.to_string();
         let usage = usage.trim().trim_start_matches("Usage:").trim();
-        eprintln!("\n{} {usage}", t!("usage.usage"));
+        eprintln!("\n{}", t!("usage.usage", usage = usage));
         let command: Vec<&str> =
             usage.split_whitespace().take_while(|word| !word.starts_with(['[', '<', '-'])).collect();
         eprintln!("\n{}", t!("usage.hint", command = command.join(" ")));
