@@ -15,7 +15,8 @@ const SHORTFALL: &str = "rules/wat-example/cases/shortfall";
 fn documented(command: &str) -> BTreeSet<i32> {
     let help = dudao_in(EN, &support::root(), &[command, "--help"]);
     let text = String::from_utf8_lossy(&help.stdout).into_owned();
-    let footer = text.split("Exit status:").nth(1).unwrap_or_else(|| panic!("`{command} --help` has no footer:\n{text}"));
+    let footer =
+        text.split("Exit status:").nth(1).unwrap_or_else(|| panic!("`{command} --help` has no footer:\n{text}"));
     footer
         .lines()
         .filter_map(|line| line.trim_start().split_whitespace().next().and_then(|code| code.parse().ok()))
@@ -41,8 +42,14 @@ fn every_documented_exit_status_is_reachable_and_the_footers_list_no_other() {
     // A copy of the example pack that needs one backbone teacher per 50 students, not 100.
     let stricter = dir.join("stricter.wat");
     let text = std::fs::read_to_string(root.join(WAT)).expect("pack text");
-    std::fs::write(&stricter, text.replace("(i64.const 99))\n                            (i64.const 100))", "(i64.const 49))\n                            (i64.const 50))"))
-        .expect("copy");
+    std::fs::write(
+        &stricter,
+        text.replace(
+            "(i64.const 99))\n                            (i64.const 100))",
+            "(i64.const 49))\n                            (i64.const 50))",
+        ),
+    )
+    .expect("copy");
     let stricter = path(&stricter);
     // The example's cases, one of them now expecting a wrong value.
     let cases = dir.join("cases");
@@ -74,20 +81,104 @@ fn every_documented_exit_status_is_reachable_and_the_footers_list_no_other() {
         ("check", 0, vec!["check".into(), WAT.into()]),
         ("check", 2, vec!["check".into(), "no-such.wasm".into()]),
         ("run", 0, vec!["run".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into()]),
-        ("run", 1, vec!["run".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into(), "-o".into(), unwritable.clone()]),
+        (
+            "run",
+            1,
+            vec![
+                "run".into(),
+                "--pack".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+                "-o".into(),
+                unwritable.clone(),
+            ],
+        ),
         ("run", 2, vec!["run".into(), "--pack".into(), "no-such.wasm".into(), "--data".into(), SHORTFALL.into()]),
-        ("run", 3, vec!["run".into(), "--pack".into(), hostile.clone(), "--data".into(), panicking.clone(), "--format".into(), "csv".into()]),
+        (
+            "run",
+            3,
+            vec![
+                "run".into(),
+                "--pack".into(),
+                hostile.clone(),
+                "--data".into(),
+                panicking.clone(),
+                "--format".into(),
+                "csv".into(),
+            ],
+        ),
         ("validate", 0, vec!["validate".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into()]),
         ("validate", 2, vec!["validate".into(), "--pack".into(), WAT.into(), "--data".into(), "no-such-data".into()]),
         ("template", 0, vec!["template".into(), "--pack".into(), WAT.into(), "-o".into(), out("template.xlsx")]),
         ("template", 1, vec!["template".into(), "--pack".into(), WAT.into(), "-o".into(), path(&file.join("t.xlsx"))]),
         ("template", 2, vec!["template".into(), "--pack".into(), "no-such.wasm".into(), "-o".into(), out("t.xlsx")]),
-        ("build", 0, vec!["build".into(), "rules/local/declarative/taiji/taiji.toml".into(), "--out-dir".into(), out("built")]),
+        (
+            "build",
+            0,
+            vec!["build".into(), "rules/local/declarative/taiji/taiji.toml".into(), "--out-dir".into(), out("built")],
+        ),
         ("build", 2, vec!["build".into(), "fixtures".into()]),
-        ("report", 0, vec!["report".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into(), "--date".into(), "2026-06-30".into(), "--out-dir".into(), out("report")]),
-        ("report", 1, vec!["report".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into(), "--date".into(), "2026-06-30".into(), "--out-dir".into(), path(&file)]),
-        ("report", 2, vec!["report".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into(), "--date".into(), "2026-02-30".into(), "--out-dir".into(), out("report")]),
-        ("report", 3, vec!["report".into(), "--pack".into(), hostile.clone(), "--data".into(), panicking.clone(), "--date".into(), "2026-06-30".into(), "--out-dir".into(), out("report-3")]),
+        (
+            "report",
+            0,
+            vec![
+                "report".into(),
+                "--pack".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+                "--date".into(),
+                "2026-06-30".into(),
+                "--out-dir".into(),
+                out("report"),
+            ],
+        ),
+        (
+            "report",
+            1,
+            vec![
+                "report".into(),
+                "--pack".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+                "--date".into(),
+                "2026-06-30".into(),
+                "--out-dir".into(),
+                path(&file),
+            ],
+        ),
+        (
+            "report",
+            2,
+            vec![
+                "report".into(),
+                "--pack".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+                "--date".into(),
+                "2026-02-30".into(),
+                "--out-dir".into(),
+                out("report"),
+            ],
+        ),
+        (
+            "report",
+            3,
+            vec![
+                "report".into(),
+                "--pack".into(),
+                hostile.clone(),
+                "--data".into(),
+                panicking.clone(),
+                "--date".into(),
+                "2026-06-30".into(),
+                "--out-dir".into(),
+                out("report-3"),
+            ],
+        ),
         ("pin", 1, vec!["pin".into(), "--check".into(), plan.clone()]),
         ("pin", 0, vec!["pin".into(), plan.clone()]),
         ("pin", 2, vec!["pin".into(), "no-such-plan.toml".into()]),
@@ -97,11 +188,71 @@ fn every_documented_exit_status_is_reachable_and_the_footers_list_no_other() {
         ("test", 0, vec!["test".into(), WAT.into()]),
         ("test", 1, vec!["test".into(), WAT.into(), "--cases".into(), cases.clone()]),
         ("test", 2, vec!["test".into(), WAT.into(), "--case".into(), "no-such-case".into()]),
-        ("explain", 0, vec!["explain".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into(), "--subject".into(), "4108250002".into()]),
-        ("explain", 2, vec!["explain".into(), "--pack".into(), WAT.into(), "--data".into(), SHORTFALL.into(), "--subject".into(), "no-such-school".into()]),
-        ("diff", 0, vec!["diff".into(), "--old".into(), WAT.into(), "--new".into(), WAT.into(), "--data".into(), SHORTFALL.into()]),
-        ("diff", 1, vec!["diff".into(), "--old".into(), WAT.into(), "--new".into(), stricter.clone(), "--data".into(), SHORTFALL.into()]),
-        ("diff", 2, vec!["diff".into(), "--old".into(), WAT.into(), "--new".into(), "no-such.wasm".into(), "--data".into(), SHORTFALL.into()]),
+        (
+            "explain",
+            0,
+            vec![
+                "explain".into(),
+                "--pack".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+                "--subject".into(),
+                "4108250002".into(),
+            ],
+        ),
+        (
+            "explain",
+            2,
+            vec![
+                "explain".into(),
+                "--pack".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+                "--subject".into(),
+                "no-such-school".into(),
+            ],
+        ),
+        (
+            "diff",
+            0,
+            vec![
+                "diff".into(),
+                "--old".into(),
+                WAT.into(),
+                "--new".into(),
+                WAT.into(),
+                "--data".into(),
+                SHORTFALL.into(),
+            ],
+        ),
+        (
+            "diff",
+            1,
+            vec![
+                "diff".into(),
+                "--old".into(),
+                WAT.into(),
+                "--new".into(),
+                stricter.clone(),
+                "--data".into(),
+                SHORTFALL.into(),
+            ],
+        ),
+        (
+            "diff",
+            2,
+            vec![
+                "diff".into(),
+                "--old".into(),
+                WAT.into(),
+                "--new".into(),
+                "no-such.wasm".into(),
+                "--data".into(),
+                SHORTFALL.into(),
+            ],
+        ),
     ];
 
     let commands: BTreeSet<&str> = invocations.iter().map(|(command, _, _)| *command).collect();
@@ -138,7 +289,11 @@ fn diff_exits_like_gnu_diff_and_trouble_is_never_1() {
         &["diff", "--old", WAT, "--new", WAT, "--data", SHORTFALL, "-o", &path(&file.join("diff.txt"))],
     );
     assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cannot write"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     // Two different packs: trouble.
     let output = dudao_in(
         EN,
@@ -149,7 +304,8 @@ fn diff_exits_like_gnu_diff_and_trouble_is_never_1() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("diff compares two versions of the same pack"));
     // The format vocabulary is one: `text` (and the old `table`) for people, `json`, `csv`.
     for format in ["text", "table", "json", "csv"] {
-        let output = dudao_in(EN, &root, &["diff", "--old", WAT, "--new", WAT, "--data", SHORTFALL, "--format", format]);
+        let output =
+            dudao_in(EN, &root, &["diff", "--old", WAT, "--new", WAT, "--data", SHORTFALL, "--format", format]);
         assert_eq!(output.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&output.stderr));
     }
     let output = dudao_in(EN, &root, &["run", "--pack", WAT, "--data", SHORTFALL, "--format", "text"]);
@@ -169,7 +325,8 @@ fn test_case_runs_only_the_named_cases_and_a_misspelt_name_is_trouble() {
     let both = dudao_in(EN, &root, &["test", WAT, "--case", "json-dataset", "--case", "shortfall", "--format", "json"]);
     assert_eq!(both.status.code(), Some(0), "{}", String::from_utf8_lossy(&both.stderr));
     let record: serde_json::Value = serde_json::from_slice(&both.stdout).expect("JSON");
-    let names: Vec<&str> = record["cases"].as_array().expect("cases").iter().filter_map(|case| case["name"].as_str()).collect();
+    let names: Vec<&str> =
+        record["cases"].as_array().expect("cases").iter().filter_map(|case| case["name"].as_str()).collect();
     assert_eq!(names, ["json-dataset", "shortfall"]);
 
     // Only the failing case's folder is named: the other case is not run, so this fails (1);
@@ -197,8 +354,16 @@ fn test_case_runs_only_the_named_cases_and_a_misspelt_name_is_trouble() {
     assert!(bad.contains("--accept"), "a failing run says how to accept new results:\n{bad}");
     let missing = dudao_in(EN, &root, &["test", WAT, "--cases", &cases, "--case", "god"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no case `god`"), "{}", String::from_utf8_lossy(&missing.stderr));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("it has: bad, good"), "{}", String::from_utf8_lossy(&missing.stderr));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("there is no case `god`"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("it has: bad, good"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
 }
 
 /// `dudao test --watch` as a user runs it: the cases run, a case file is edited, and they run

@@ -180,21 +180,33 @@ fn a_new_pack_is_created_built_tested_pinned_and_diffed_in_the_locales_language(
         let new = dudao_in(lang, dir.path(), &["new", "reading", "--county", "410825"]);
         assert_eq!(new.status.code(), Some(0), "{}", stderr(&new));
         let text = stdout(&new);
-        let (created, next) = if zh { ("已创建声明式指标包", "下一步：") } else { ("created declarative pack", "next steps:") };
+        let (created, next) = if zh {
+            ("已创建声明式指标包", "下一步：")
+        } else {
+            ("created declarative pack", "next steps:")
+        };
         assert!(text.contains(created) && text.contains(next), "{text}");
         assert!(text.contains("dudao build reading.toml"), "{text}");
 
         let pack_dir = dir.path().join("reading");
         let build = dudao_in(lang, &pack_dir, &["build", "reading.toml"]);
         assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
-        let (built, hint) = if zh { ("已构建指标包 `410825-reading`", "下一步：`dudao test") } else { ("built pack `410825-reading`", "next: `dudao test") };
+        let (built, hint) = if zh {
+            ("已构建指标包 `410825-reading`", "下一步：`dudao test")
+        } else {
+            ("built pack `410825-reading`", "next: `dudao test")
+        };
         assert!(stdout(&build).contains(built), "{}", stdout(&build));
         assert!(stderr(&build).contains(hint), "{}", stderr(&build));
 
         let test = dudao_in(lang, &pack_dir, &["test", "target/packs/reading.wasm"]);
         assert_eq!(test.status.code(), Some(0), "{}{}", stdout(&test), stderr(&test));
         let text = stdout(&test);
-        let words: &[&str] = if zh { &["测试指标包", "通过  ", "覆盖：", "个用例："] } else { &["testing pack", "PASS  ", "coverage:", "cases:"] };
+        let words: &[&str] = if zh {
+            &["测试指标包", "通过  ", "覆盖：", "个用例："]
+        } else {
+            &["testing pack", "PASS  ", "coverage:", "cases:"]
+        };
         for word in words {
             assert!(text.contains(word), "{word:?} missing:\n{text}");
         }
@@ -213,13 +225,27 @@ fn a_new_pack_is_created_built_tested_pinned_and_diffed_in_the_locales_language(
         .expect("plan");
         let check = dudao_in(lang, dir.path(), &["pin", "--check", "plan.toml"]);
         assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
-        let (changed, rerun) = if zh { ("已变", "审核后运行 `dudao pin plan.toml` 记录") } else { ("changed", "run `dudao pin plan.toml` to record them") };
+        let (changed, rerun) = if zh {
+            ("已变", "审核后运行 `dudao pin plan.toml` 记录")
+        } else {
+            ("changed", "run `dudao pin plan.toml` to record them")
+        };
         assert!(stdout(&check).contains(changed) && stdout(&check).contains(rerun), "{}", stdout(&check));
 
         let diff = dudao_in(
             lang,
             &root,
-            &["diff", "--old", module.to_str().expect("path"), "--new", module.to_str().expect("path"), "--data", "rules/wat-example/cases/shortfall", "--format", "csv"],
+            &[
+                "diff",
+                "--old",
+                module.to_str().expect("path"),
+                "--new",
+                module.to_str().expect("path"),
+                "--data",
+                "rules/wat-example/cases/shortfall",
+                "--format",
+                "csv",
+            ],
         );
         assert_eq!(diff.status.code(), Some(0), "{}", stderr(&diff));
         assert!(stderr(&diff).contains(if zh { "没有变化" } else { "nothing changed" }), "{}", stderr(&diff));
@@ -259,7 +285,18 @@ fn the_catalogue_has_every_message_in_both_languages_and_every_key_the_code_uses
         let en = placeholders(languages["en"].as_str().expect("text"));
         let zh = placeholders(languages["zh"].as_str().expect("text"));
         assert_eq!(en, zh, "{key}: the two languages take different placeholders");
-        assert!(!has_han(languages["en"].as_str().expect("text").replace("督导", "").replace("填报模板", "").replace("中文", "").as_str()) || key.starts_with("help."), "{key}: Chinese in the English text");
+        assert!(
+            !has_han(
+                languages["en"]
+                    .as_str()
+                    .expect("text")
+                    .replace("督导", "")
+                    .replace("填报模板", "")
+                    .replace("中文", "")
+                    .as_str()
+            ) || key.starts_with("help."),
+            "{key}: Chinese in the English text"
+        );
     }
     let known: BTreeSet<&str> = messages.iter().map(|(key, _)| key.as_str()).collect();
     let mut sources = String::new();
@@ -279,9 +316,7 @@ fn the_catalogue_has_every_message_in_both_languages_and_every_key_the_code_uses
         sources.push_str(&source);
     }
     // And every entry is shown somewhere (`help.<subcommand>` is looked up by name).
-    let unused: Vec<&&str> = known
-        .iter()
-        .filter(|key| !key.starts_with("help.") && !sources.contains(&format!("\"{key}\"")))
-        .collect();
+    let unused: Vec<&&str> =
+        known.iter().filter(|key| !key.starts_with("help.") && !sources.contains(&format!("\"{key}\""))).collect();
     assert!(unused.is_empty(), "messages no code shows: {unused:?}");
 }

@@ -320,7 +320,8 @@ dudao test target/packs/reading-xl.wasm
     for english in ["error:", "PASS", "FAIL", "built pack", "next steps", "wrote "] {
         assert!(!all.contains(english), "{english:?} in a Chinese session:\n{all}");
     }
-    for chinese in ["已创建声明式指标包", "下一步", "已构建指标包", "通过  ", "失败  ", "已把 1 个新校验值写入"] {
+    for chinese in ["已创建声明式指标包", "下一步", "已构建指标包", "通过  ", "失败  ", "已把 1 个新校验值写入"]
+    {
         assert!(all.contains(chinese), "{chinese:?} missing:\n{all}");
     }
     // The diff honours the plan's scope: only 温县's subjects.

@@ -111,7 +111,9 @@ fn run(error: &RunError) -> String {
 /// dataset crate renders it (its own stable codes).
 fn dataset(error: &DatasetError) -> String {
     match error {
-        DatasetError::Io { path, source } => t!("dataset.read", path = path.display(), reason = io(source)).into_owned(),
+        DatasetError::Io { path, source } => {
+            t!("dataset.read", path = path.display(), reason = io(source)).into_owned()
+        }
         other => other.render(lang()),
     }
 }
@@ -123,14 +125,20 @@ pub fn pack(error: &PackError) -> String {
         PackError::TooLarge { path, size, limit } => {
             t!("pack.too_large", path = path.display(), size = size, limit = limit).into_owned()
         }
-        PackError::NotWasm { path, message } => t!("pack.not_wasm", path = path.display(), detail = message).into_owned(),
+        PackError::NotWasm { path, message } => {
+            t!("pack.not_wasm", path = path.display(), detail = message).into_owned()
+        }
         PackError::Wat { path, message } => t!("pack.wat", path = path.display(), detail = message).into_owned(),
         PackError::Declarative(error) => declarative(error),
-        PackError::Abi { path, violations } => t!("pack.abi", path = path.display(), list = list(violations)).into_owned(),
+        PackError::Abi { path, violations } => {
+            t!("pack.abi", path = path.display(), list = list(violations)).into_owned()
+        }
         PackError::AbiVersion { path, found, supported } => {
             t!("pack.abi_version", path = path.display(), found = found, supported = supported.major).into_owned()
         }
-        PackError::Describe { path, error } => t!("pack.describe", path = path.display(), detail = eval(error)).into_owned(),
+        PackError::Describe { path, error } => {
+            t!("pack.describe", path = path.display(), detail = eval(error)).into_owned()
+        }
         PackError::Limit { path, error } => t!("pack.limit", path = path.display(), detail = error).into_owned(),
         PackError::Manifest { path, problems } => {
             t!("pack.manifest", path = path.display(), list = list(problems)).into_owned()
@@ -143,15 +151,13 @@ fn plan(error: &PlanError) -> String {
     match error {
         PlanError::Read { path, source } => t!("plan.read", path = path.display(), reason = io(source)).into_owned(),
         PlanError::Syntax { path, message } => t!("plan.syntax", path = path.display(), detail = message).into_owned(),
-        PlanError::Invalid { path, problems } => t!("plan.invalid", path = path.display(), list = list(problems)).into_owned(),
-        PlanError::PinMismatch { plan, pack, expected, found } => t!(
-            "plan.pin_mismatch",
-            pack = pack.display(),
-            plan = plan.display(),
-            expected = expected,
-            found = found
-        )
-        .into_owned(),
+        PlanError::Invalid { path, problems } => {
+            t!("plan.invalid", path = path.display(), list = list(problems)).into_owned()
+        }
+        PlanError::PinMismatch { plan, pack, expected, found } => {
+            t!("plan.pin_mismatch", pack = pack.display(), plan = plan.display(), expected = expected, found = found)
+                .into_owned()
+        }
         PlanError::Layering { pack, problems } => t!("plan.layering", pack = pack, list = list(problems)).into_owned(),
         other => other.to_string(),
     }
@@ -307,7 +313,9 @@ pub fn eval(error: &EvalError) -> String {
 /// Why a pack was stopped for the rest of a run.
 pub fn stop(reason: &StopReason) -> String {
     match reason {
-        StopReason::RepeatedFailure { kind, count } => t!("eval.stop_repeated", kind = kind, count = count).into_owned(),
+        StopReason::RepeatedFailure { kind, count } => {
+            t!("eval.stop_repeated", kind = kind, count = count).into_owned()
+        }
         StopReason::Fuel { budget } => t!("eval.stop_fuel", budget = budget).into_owned(),
         StopReason::Results { limit } => t!("eval.stop_results", limit = limit).into_owned(),
         other => other.to_string(),

@@ -17,7 +17,7 @@ pub fn new(name: &str, county: Option<String>, title: Option<&str>, xlsx: bool, 
     let folder = created.path.display().to_string();
     let mut text = String::new();
     let _ = writeln!(text, "{}", t!("new.created_declarative", id = created.pack_id, path = folder));
-    let _ = writeln!(text, "{}", t!("new.indicators", list = created.indicators.join("、")));
+    let _ = writeln!(text, "{}", t!("new.indicators", list = created.indicators.join(&t!("common.list_separator"))));
     for file in &created.files {
         let _ = writeln!(text, "  {file}");
     }

@@ -80,7 +80,9 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
         Some(code) => publish::Scope::County(report.county_index(code).ok_or_else(|| {
             let known: Vec<String> =
                 report.level(Level::County).iter().map(|county| format!("{} {}", county.id, county.name)).collect();
-            Failure::bad_input(anyhow::anyhow!(t!("report.no_county", code = code, known = known.join("、")).into_owned()))
+            Failure::bad_input(anyhow::anyhow!(
+                t!("report.no_county", code = code, known = known.join(&t!("common.list_separator"))).into_owned()
+            ))
         })?),
     };
     let written =

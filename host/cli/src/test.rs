@@ -6,13 +6,13 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
-use rust_i18n::t;
 use dudao_engine::casetest::{
     self, Case, CaseError, CaseReport, EXPECTED_FILE, IndicatorCoverage, Mismatch, MismatchKind,
 };
 use dudao_engine::pack::LoadedPack;
 use dudao_engine::sandbox::Sandbox;
 use dudao_publish::text::format_value;
+use rust_i18n::t;
 use serde_json::json;
 
 use super::{Exit, Failure, LimitArgs, TextOrJson, emit};
@@ -85,7 +85,8 @@ fn selected(args: &Args, cases_dir: &Path) -> Result<Vec<PathBuf>, Failure> {
         return Ok(folders);
     }
     let name_of = |folder: &PathBuf| folder.file_name().map(|name| name.to_string_lossy().into_owned());
-    if let Some(missing) = args.only.iter().find(|name| !folders.iter().any(|folder| name_of(folder).as_ref() == Some(name)))
+    if let Some(missing) =
+        args.only.iter().find(|name| !folders.iter().any(|folder| name_of(folder).as_ref() == Some(name)))
     {
         let known: Vec<String> = folders.iter().filter_map(name_of).collect();
         return Err(Failure::bad_input(anyhow!(
@@ -172,7 +173,11 @@ fn accept(sandbox: &Sandbox, pack: &LoadedPack, folders: &[PathBuf], outcomes: &
                 let _ = writeln!(text, "{}", t!("test.accepted", path = path.display(), rows = rows));
             }
             Err(error) => {
-                let _ = writeln!(text, "{}", t!("test.not_accepted", detail = crate::errors::describe(&anyhow::Error::new(error))));
+                let _ = writeln!(
+                    text,
+                    "{}",
+                    t!("test.not_accepted", detail = crate::errors::describe(&anyhow::Error::new(error)))
+                );
                 still_broken += 1;
             }
         }

@@ -115,7 +115,7 @@ pub fn report(error: &clap::Error) -> std::process::ExitCode {
 fn context(error: &clap::Error, kind: ContextKind) -> String {
     match error.get(kind) {
         Some(ContextValue::String(text)) => text.clone(),
-        Some(ContextValue::Strings(items)) => items.join("、"),
+        Some(ContextValue::Strings(items)) => items.join(&t!("common.list_separator")),
         Some(other) => other.to_string(),
         None => String::new(),
     }

@@ -26,7 +26,7 @@ pub fn validate(args: Args) -> Result<Exit, Failure> {
         t!(
             "validate.ok",
             path = args.inputs.data.display(),
-            packs = packs,
+            packs = if packs == 1 { t!("validate.pack") } else { t!("validate.packs", count = packs) },
             counties = counties,
             zones = zones,
             schools = schools

@@ -122,8 +122,7 @@ mod tests {
         let batches = vec![vec![PathBuf::from("pack.wasm")], vec![PathBuf::from("pack.wasm")]];
         let mut statuses =
             vec![Err(Failure::unexpected(anyhow::anyhow!("half-written module"))), Ok(Exit::Success)].into_iter();
-        let last =
-            rerun_on_changes(Ok(Exit::Failure), &mut batches.into_iter(), || statuses.next().expect("a status"));
+        let last = rerun_on_changes(Ok(Exit::Failure), &mut batches.into_iter(), || statuses.next().expect("a status"));
         assert_eq!(last, Exit::Success);
         assert!(statuses.next().is_none(), "both changes ran the cases");
     }
@@ -132,11 +131,10 @@ mod tests {
     fn without_changes_the_first_status_stands() {
         let last = rerun_on_changes(Ok(Exit::BadInput), &mut std::iter::empty(), || panic!("nothing changed"));
         assert_eq!(last, Exit::BadInput);
-        let unexpected = rerun_on_changes(
-            Err(Failure::unexpected(anyhow::anyhow!("sandbox"))),
-            &mut std::iter::empty(),
-            || panic!("nothing changed"),
-        );
+        let unexpected =
+            rerun_on_changes(Err(Failure::unexpected(anyhow::anyhow!("sandbox"))), &mut std::iter::empty(), || {
+                panic!("nothing changed")
+            });
         assert_eq!(unexpected, Exit::BadInput, "for `test`, trouble is 2");
     }
 }
