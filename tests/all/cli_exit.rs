@@ -17,10 +17,7 @@ fn documented(command: &str) -> BTreeSet<i32> {
     let text = String::from_utf8_lossy(&help.stdout).into_owned();
     let footer =
         text.split("Exit status:").nth(1).unwrap_or_else(|| panic!("`{command} --help` has no footer:\n{text}"));
-    footer
-        .lines()
-        .filter_map(|line| line.trim_start().split_whitespace().next().and_then(|code| code.parse().ok()))
-        .collect()
+    footer.lines().filter_map(|line| line.split_whitespace().next().and_then(|code| code.parse().ok())).collect()
 }
 
 fn path(path: &Path) -> String {

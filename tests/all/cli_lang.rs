@@ -37,9 +37,12 @@ fn has_han(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
+/// A subcommand, its arguments, and what the Chinese and the English message must contain.
+type Mistake = (&'static str, Vec<&'static str>, [&'static str; 2], [&'static str; 2]);
+
 /// A common mistake per subcommand: the arguments, then the Chinese and the English message
 /// (each with its "what to do next") it must show.
-fn mistakes() -> Vec<(&'static str, Vec<&'static str>, [&'static str; 2], [&'static str; 2])> {
+fn mistakes() -> Vec<Mistake> {
     vec![
         (
             "run",
