@@ -164,6 +164,25 @@ fn help_shows_the_subcommands_and_exit_statuses_in_the_locales_language() {
     assert!(chinese.contains("用法："), "{chinese}");
     assert!(chinese.contains("退出状态：\n  0  全部用例通过"), "{chinese}");
     assert!(chinese.contains("消息语言"), "{chinese}");
+    // Every option of the officer's subcommands is explained in Chinese (clap's own `--help`
+    // line aside).
+    for command in ["run", "report", "validate", "new", "build", "test", "diff", "pin"] {
+        let help = stdout(&dudao_in(ZH, &root, &[command, "--help"]));
+        let lines: Vec<&str> = help.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            let option = line.trim_start();
+            // (`- text: …` lines list a format's values, still in English; `[default: …]` is clap's.)
+            let value = option.starts_with("- ") || option.starts_with("[default") || option.starts_with("[possible");
+            if !(option.starts_with('-') || option.starts_with('<') || option.starts_with('['))
+                || value
+                || option.contains("--help")
+            {
+                continue;
+            }
+            let described = format!("{line} {}", lines.get(at + 1).unwrap_or(&""));
+            assert!(has_han(&described), "`{command} --help`: {line:?} is not explained in Chinese:\n{help}");
+        }
+    }
     let top = stdout(&dudao_in(ZH, &root, &["--help"]));
     assert!(top.contains("按指标包或评估方案的要求检查数据集"), "{top}");
     let english = stdout(&dudao_in(EN, &root, &["test", "--help"]));
@@ -297,7 +316,8 @@ fn the_catalogue_has_every_message_in_both_languages_and_every_key_the_code_uses
                     .replace("填报模板", "")
                     .replace("中文", "")
                     .as_str()
-            ) || key.starts_with("help."),
+            ) || key.starts_with("help.")
+                || key.starts_with("arg."),
             "{key}: Chinese in the English text"
         );
     }
@@ -318,8 +338,11 @@ fn the_catalogue_has_every_message_in_both_languages_and_every_key_the_code_uses
         }
         sources.push_str(&source);
     }
-    // And every entry is shown somewhere (`help.<subcommand>` is looked up by name).
-    let unused: Vec<&&str> =
-        known.iter().filter(|key| !key.starts_with("help.") && !sources.contains(&format!("\"{key}\""))).collect();
+    // And every entry is shown somewhere (`help.<subcommand>` and the options' `arg.…` are
+    // looked up by name).
+    let unused: Vec<&&str> = known
+        .iter()
+        .filter(|key| !key.starts_with("help.") && !key.starts_with("arg.") && !sources.contains(&format!("\"{key}\"")))
+        .collect();
     assert!(unused.is_empty(), "messages no code shows: {unused:?}");
 }

@@ -53,7 +53,7 @@ pub fn localize(command: clap::Command) -> clap::Command {
     for name in SUBCOMMANDS {
         command = command.mut_subcommand(name, |sub| {
             let key = format!("help.{name}");
-            let sub = sub.about(t!(key.as_str()).into_owned());
+            let sub = arg_helps(name, sub.about(t!(key.as_str()).into_owned()));
             if crate::exit::CODES.iter().any(|(command, _)| *command == name) {
                 sub.after_help(crate::exit::footer(Some(name)))
             } else {
@@ -73,6 +73,22 @@ pub fn localize(command: clap::Command) -> clap::Command {
         }
     }
     command
+}
+
+/// The catalogue's help text of each option that has one: `arg.<subcommand>.<id>`, else the
+/// shared `arg.<id>`.
+fn arg_helps(name: &str, mut sub: clap::Command) -> clap::Command {
+    let locale = rust_i18n::locale();
+    let ids: Vec<String> = sub.get_arguments().map(|arg| arg.get_id().to_string()).collect();
+    for id in ids {
+        let text = crate::_rust_i18n_try_translate(&locale, format!("arg.{name}.{id}"))
+            .or_else(|| crate::_rust_i18n_try_translate(&locale, format!("arg.{id}")));
+        if let Some(text) = text {
+            let text = text.into_owned();
+            sub = sub.mut_arg(id, |arg| arg.help(text).long_help(None::<&'static str>));
+        }
+    }
+    sub
 }
 
 /// clap's help layout with Chinese headings, and only the sections the command has.
