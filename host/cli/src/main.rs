@@ -26,6 +26,7 @@ mod pdf;
 mod pin;
 mod report;
 mod run;
+mod scaffolded;
 mod serve;
 mod template;
 mod test;

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use dudao_authoring::scaffold::{self, NewPack, ScaffoldError};
+use dudao_authoring::scaffold::{self, NewPack};
 
 use rust_i18n::t;
 
@@ -37,25 +37,6 @@ pub struct Args {
     rust: bool,
 }
 
-/// A scaffold that could not be written is an unexpected failure (1); anything else is bad
-/// input (2), and nothing was written.
-pub fn failure(error: ScaffoldError) -> Failure {
-    match error {
-        ScaffoldError::Write { .. } => Failure::unexpected(error),
-        _ => Failure::bad_input(error),
-    }
-}
-
-/// The "next steps" block: each command, and what it does as a comment.
-pub fn next_steps(text: &mut String, steps: &[(String, String)]) {
-    let width = steps.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
-    let _ = writeln!(text, "\n{}", t!("new.next_steps"));
-    for (command, what) in steps {
-        let line = if what.is_empty() { command.clone() } else { format!("{command:<width$}  # {what}") };
-        let _ = writeln!(text, "  {line}");
-    }
-}
-
 /// Writes the crate and prints the next steps.
 pub fn new(args: Args) -> Result<Exit, Failure> {
     if !args.rust {
@@ -66,7 +47,7 @@ pub fn new(args: Args) -> Result<Exit, Failure> {
         None => scaffold::default_sdk(),
     };
     let request = NewPack { name: args.name, county: args.county, sdk };
-    let created = request.create(&args.dir).map_err(failure)?;
+    let created = request.create(&args.dir).map_err(super::scaffolded::failure)?;
     let crate_dir = created.path.display().to_string();
     let mut text = String::new();
     let _ = writeln!(text, "{}", t!("new.created_rust", name = request.name, path = crate_dir));
@@ -81,7 +62,7 @@ pub fn new(args: Args) -> Result<Exit, Failure> {
         ("dudao build .".to_owned(), t!("new.step_build_rust").into_owned()),
         (format!("dudao test target/packs/{}.wasm", request.name), t!("new.step_test").into_owned()),
     ];
-    next_steps(&mut text, &steps);
+    super::scaffolded::next_steps(&mut text, &steps);
     let _ = writeln!(text, "{}", t!("new.then_rust"));
     emit(None, &text)?;
     Ok(Exit::Success)

@@ -13,7 +13,7 @@ use super::{Exit, Failure, emit};
 /// Writes the pack and prints the next steps.
 pub fn new(name: &str, county: Option<String>, title: Option<&str>, xlsx: bool, dir: &Path) -> Result<Exit, Failure> {
     let request = NewPack { name: name.to_owned(), county, sdk: Default::default() };
-    let created = scaffold_declarative::create(&request, title, xlsx, dir).map_err(super::new::failure)?;
+    let created = scaffold_declarative::create(&request, title, xlsx, dir).map_err(super::scaffolded::failure)?;
     let folder = created.path.display().to_string();
     let mut text = String::new();
     let _ = writeln!(text, "{}", t!("new.created_declarative", id = created.pack_id, path = folder));
@@ -26,7 +26,7 @@ pub fn new(name: &str, county: Option<String>, title: Option<&str>, xlsx: bool, 
         (format!("dudao build {}", created.spec), t!("new.step_build_declarative").into_owned()),
         (format!("dudao test target/packs/{name}.wasm"), t!("new.step_test").into_owned()),
     ];
-    super::new::next_steps(&mut text, &steps);
+    super::scaffolded::next_steps(&mut text, &steps);
     let _ = writeln!(text, "{}", t!("new.then_declarative"));
     emit(None, &text)?;
     Ok(Exit::Success)
