@@ -310,10 +310,20 @@ dudao test target/packs/reading-xl.wasm
         .env_clear()
         .env("PATH", &bin)
         .env("HOME", work.path())
+        // A county officer's machine: a Chinese locale.
+        .env("LANG", "zh_CN.UTF-8")
         .output()
         .expect("sh runs");
     let all = report(&output);
     assert_eq!(output.status.code(), Some(0), "{all}");
+    // Told in Chinese throughout, each step naming the next.
+    for english in ["error:", "PASS", "FAIL", "built pack", "next steps", "wrote "] {
+        assert!(!all.contains(english), "{english:?} in a Chinese session:\n{all}");
+    }
+    for chinese in ["已创建声明式指标包", "下一步", "已构建指标包", "通过  ", "失败  ", "已把 1 个新校验值写入"]
+    {
+        assert!(all.contains(chinese), "{chinese:?} missing:\n{all}");
+    }
     // The diff honours the plan's scope: only 温县's subjects.
     let diff = std::fs::read_to_string(work.path().join("reading/diff.txt")).expect("diff");
     assert!(diff.contains("方案范围"), "{diff}");

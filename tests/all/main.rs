@@ -4,6 +4,8 @@ mod architecture;
 mod authoring;
 mod cache;
 mod cli;
+mod cli_exit;
+mod cli_lang;
 mod data_in;
 mod dataset;
 mod declarative;

@@ -7,6 +7,8 @@ use dudao_authoring::build::build_pack;
 use dudao_engine::pack::LoadedPack;
 use dudao_engine::sandbox::Sandbox;
 
+use rust_i18n::t;
+
 use super::{Exit, Failure, LimitArgs, emit};
 
 /// Arguments of `dudao build`.
@@ -45,13 +47,11 @@ pub fn build(args: Args) -> Result<Exit, Failure> {
     emit(
         None,
         &format!(
-            "built pack `{}` {} → {}\n  {} bytes, sha256 {}\n",
-            pack.manifest.id,
-            pack.manifest.version,
-            built.display(),
-            pack.size,
-            pack.sha256
+            "{}\n{}\n",
+            t!("build.built", id = pack.manifest.id, version = pack.manifest.version, path = built.display()),
+            t!("build.size", size = pack.size, sha256 = pack.sha256)
         ),
     )?;
+    crate::ui::info(t!("build.next", path = built.display()));
     Ok(Exit::Success)
 }

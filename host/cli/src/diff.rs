@@ -8,19 +8,17 @@ use dudao_engine::pack::LoadedPack;
 use dudao_engine::sandbox::Sandbox;
 use dudao_publish::impact as render;
 
-use super::{Exit, Failure, LimitArgs, emit};
+use rust_i18n::t;
 
-/// Exit statuses of `dudao diff`, like those of `diff`.
-pub const EXIT_CODES: &str = "Exit status:
-  0  nothing changed: same manifest, same values and statuses for every subject
-  1  something changed (or an unexpected failure, such as an unwritable output file)
-  2  bad usage, bad data, an unusable pack, or two different packs; nothing was compared";
+use super::{Exit, Failure, LimitArgs, emit};
 
 /// Output format of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
-    /// A readable report: manifest changes, then each changed indicator with its subjects.
-    Table,
+    /// A readable report: manifest changes, then each changed indicator with its subjects
+    /// (`table` is accepted too).
+    #[value(alias = "table")]
+    Text,
     /// Everything, for tools.
     Json,
     /// One row per changed (indicator, subject), full precision; no manifest changes.
@@ -47,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "PLAN.toml")]
     plan: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -56,7 +54,8 @@ pub struct Args {
     limits: LimitArgs,
 }
 
-/// Evaluates the dataset with both packs and reports what changed.
+/// Evaluates the dataset with both packs and reports what changed: exit 0 when nothing did,
+/// 1 when something did, 2 for trouble (any failure: `main` maps them to 2 for `diff`).
 pub fn diff(args: Args) -> Result<Exit, Failure> {
     let sandbox = Sandbox::new(args.limits.limits()).map_err(Failure::unexpected)?;
     let old = LoadedPack::load(&sandbox, &args.old).map_err(Failure::bad_input)?;
@@ -70,26 +69,26 @@ pub fn diff(args: Args) -> Result<Exit, Failure> {
         }
         None => impact::compare(&sandbox, &old, &new, &data, previous.as_ref()),
     };
-    let impact = compared.map_err(|error| match error {
-        ImpactError::DifferentPacks { .. } | ImpactError::Data { .. } => Failure::bad_input(error),
-        _ => Failure::unexpected(error),
-    })?;
+    let impact = compared.map_err(|error: ImpactError| Failure::bad_input(error))?;
     let scope_line = match &args.plan {
-        Some(plan) => format!("方案范围 (plan scope): {}\n", plan.display()),
+        Some(plan) => format!("{}\n", t!("diff.scope", path = plan.display())),
         None => String::new(),
     };
     let text = match args.format {
-        Format::Table => scope_line + &render::table(&impact),
+        Format::Text => scope_line + &render::table(&impact),
         Format::Json => render::json(&impact),
         Format::Csv => render::csv(&impact),
     };
     emit(args.output.as_ref(), &text)?;
+    if let Some(path) = &args.output {
+        crate::ui::info(t!("common.wrote", path = path.display()));
+    }
     let failures = &impact.sandbox_failures;
-    if failures.old + failures.new > 0 && (args.format != Format::Table || args.output.is_some()) {
-        crate::ui::warning(format_args!(
-            "subjects failed in the sandbox: {} with the old pack, {} with the new one",
-            failures.old, failures.new
-        ));
+    if failures.old + failures.new > 0 && (args.format != Format::Text || args.output.is_some()) {
+        crate::ui::warning(t!("diff.sandbox_failures", old = failures.old, new = failures.new));
+    }
+    if args.output.is_some() || args.format != Format::Text {
+        crate::ui::info(if impact.changed { t!("diff.changed") } else { t!("diff.same") });
     }
     Ok(if impact.changed { Exit::Failure } else { Exit::Success })
 }

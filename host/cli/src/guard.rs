@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use dudao_dataset::Lang;
+use rust_i18n::t;
 
-use crate::{Failure, lang};
+use crate::Failure;
 
 /// The files a dataset path is read from.
 pub fn dataset_files(path: &Path) -> Vec<PathBuf> {
@@ -32,19 +32,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn refuse_overwrite(outputs: &[PathBuf], inputs: &[PathBuf]) -> Result<(), Failure> {
     for output in outputs {
         if let Some(input) = inputs.iter().find(|input| same_file(output, input)) {
-            let message = match lang() {
-                Lang::En => format!(
-                    "the output `{}` is one of the inputs (`{}`); writing it would destroy the input. Choose another output path; nothing was evaluated or written",
-                    output.display(),
-                    input.display()
-                ),
-                Lang::Zh => format!(
-                    "输出文件 `{}` 就是输入文件（`{}`），写入会毁掉输入数据；请换一个输出路径。未进行任何评估，也未写入任何文件",
-                    output.display(),
-                    input.display()
-                ),
-            };
-            return Err(Failure::bad_input(anyhow::anyhow!(message)));
+            let message = t!("guard.overwrite", output = output.display(), input = input.display());
+            return Err(Failure::bad_input(anyhow::anyhow!(message.into_owned())));
         }
     }
     Ok(())

@@ -5,7 +5,9 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use dudao_authoring::scaffold::{self, NewPack, ScaffoldError};
+use dudao_authoring::scaffold::{self, NewPack};
+
+use rust_i18n::t;
 
 use super::{Exit, Failure, emit};
 
@@ -45,32 +47,23 @@ pub fn new(args: Args) -> Result<Exit, Failure> {
         None => scaffold::default_sdk(),
     };
     let request = NewPack { name: args.name, county: args.county, sdk };
-    let created = request.create(&args.dir).map_err(|error| match error {
-        ScaffoldError::Write { .. } => Failure::unexpected(error),
-        _ => Failure::bad_input(error),
-    })?;
+    let created = request.create(&args.dir).map_err(super::scaffolded::failure)?;
     let crate_dir = created.path.display().to_string();
     let mut text = String::new();
-    let _ = writeln!(text, "created pack crate `{}` in `{crate_dir}`", request.name);
-    let _ = writeln!(text, "  pack id `{}`, indicator `{}`", created.pack_id, created.indicator_id);
-    let _ = writeln!(text, "  rules SDK: {}", request.sdk.display());
+    let _ = writeln!(text, "{}", t!("new.created_rust", name = request.name, path = crate_dir));
+    let _ = writeln!(text, "{}", t!("new.ids", pack = created.pack_id, indicator = created.indicator_id));
+    let _ = writeln!(text, "{}", t!("new.sdk", path = request.sdk.display()));
     for file in &created.files {
         let _ = writeln!(text, "  {file}");
     }
     let steps = [
-        (format!("cd {crate_dir}"), ""),
-        ("cargo test".to_owned(), "unit tests and the snapshot of fixtures/sample"),
-        ("dudao build .".to_owned(), "the module, its size and sha256"),
-        (format!("dudao test target/packs/{}.wasm", request.name), "the cases in cases/"),
+        (format!("cd {crate_dir}"), String::new()),
+        ("cargo test".to_owned(), t!("new.step_cargo_test").into_owned()),
+        ("dudao build .".to_owned(), t!("new.step_build_rust").into_owned()),
+        (format!("dudao test target/packs/{}.wasm", request.name), t!("new.step_test").into_owned()),
     ];
-    let width = steps.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
-    let _ = writeln!(text, "\nnext steps:");
-    for (command, what) in steps {
-        let line = if what.is_empty() { command } else { format!("{command:<width$}  # {what}") };
-        let _ = writeln!(text, "  {line}");
-    }
-    let _ = writeln!(text, "then replace the example indicator in src/lib.rs, the fixtures and the cases;");
-    let _ = writeln!(text, "review snapshot changes with `cargo insta review`; see docs/authoring.md");
+    super::scaffolded::next_steps(&mut text, &steps);
+    let _ = writeln!(text, "{}", t!("new.then_rust"));
     emit(None, &text)?;
     Ok(Exit::Success)
 }

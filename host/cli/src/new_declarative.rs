@@ -1,39 +1,33 @@
-//! `dudao new NAME` without `--rust`: a declarative pack and the next steps, in Chinese.
+//! `dudao new NAME` without `--rust`: a declarative pack and the next steps.
 
 use std::fmt::Write;
 use std::path::Path;
 
-use dudao_authoring::scaffold::{NewPack, ScaffoldError};
+use dudao_authoring::scaffold::NewPack;
 use dudao_authoring::scaffold_declarative;
+
+use rust_i18n::t;
 
 use super::{Exit, Failure, emit};
 
 /// Writes the pack and prints the next steps.
 pub fn new(name: &str, county: Option<String>, title: Option<&str>, xlsx: bool, dir: &Path) -> Result<Exit, Failure> {
     let request = NewPack { name: name.to_owned(), county, sdk: Default::default() };
-    let created = scaffold_declarative::create(&request, title, xlsx, dir).map_err(|error| match error {
-        ScaffoldError::Write { .. } => Failure::unexpected(error),
-        _ => Failure::bad_input(error),
-    })?;
+    let created = scaffold_declarative::create(&request, title, xlsx, dir).map_err(super::scaffolded::failure)?;
     let folder = created.path.display().to_string();
     let mut text = String::new();
-    let _ = writeln!(text, "已创建声明式指标包 `{}`：{folder}", created.pack_id);
-    let _ = writeln!(text, "  指标：{}", created.indicators.join("、"));
+    let _ = writeln!(text, "{}", t!("new.created_declarative", id = created.pack_id, path = folder));
+    let _ = writeln!(text, "{}", t!("new.indicators", list = created.indicators.join(&t!("common.list_separator"))));
     for file in &created.files {
         let _ = writeln!(text, "  {file}");
     }
     let steps = [
-        (format!("cd {folder}"), ""),
-        (format!("dudao build {}", created.spec), "检查并生成模块（错误会指出位置）"),
-        (format!("dudao test target/packs/{name}.wasm"), "运行 cases/ 中的测试用例"),
+        (format!("cd {folder}"), String::new()),
+        (format!("dudao build {}", created.spec), t!("new.step_build_declarative").into_owned()),
+        (format!("dudao test target/packs/{name}.wasm"), t!("new.step_test").into_owned()),
     ];
-    let width = steps.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
-    let _ = writeln!(text, "\n下一步：");
-    for (command, what) in steps {
-        let line = if what.is_empty() { command } else { format!("{command:<width$}  # {what}") };
-        let _ = writeln!(text, "  {line}");
-    }
-    let _ = writeln!(text, "然后把示例指标、测试用例换成本县的；写法见 docs/authoring.md。");
+    super::scaffolded::next_steps(&mut text, &steps);
+    let _ = writeln!(text, "{}", t!("new.then_declarative"));
     emit(None, &text)?;
     Ok(Exit::Success)
 }

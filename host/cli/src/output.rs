@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use crate::Failure;
 
-/// Output format of `inspect`, `check` and `test`.
+/// Output format of `inspect`, `check`, `explain` and `test` (`run` and `diff` add their
+/// tables to the same `text` and `json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TextOrJson {
     Text,
@@ -15,7 +16,7 @@ pub enum TextOrJson {
 pub fn emit(output: Option<&PathBuf>, content: &str) -> Result<(), Failure> {
     match output {
         Some(path) => dudao_engine::files::write_atomically(path, content.as_bytes())
-            .map_err(|error| Failure::unexpected(anyhow::anyhow!("cannot write `{}`: {error}", path.display()))),
+            .map_err(|error| Failure::unexpected(crate::errors::cannot_write(path, &error))),
         None => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();

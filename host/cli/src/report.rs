@@ -3,12 +3,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::anyhow;
 use dudao_publish::report::{self as publish, PublishError, PublishOptions};
 use rules_sdk::wire::Level;
 
 use crate::inputs::{RunArgs, evaluate_with_progress};
-use crate::{Exit, Failure};
+use rust_i18n::t;
+
+use crate::{Exit, Failure, errors};
 
 /// Arguments of `dudao report`.
 #[derive(Debug, clap::Args)]
@@ -92,7 +93,9 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
         Some(code) => publish::Scope::County(report.county_index(code).ok_or_else(|| {
             let known: Vec<String> =
                 report.level(Level::County).iter().map(|county| format!("{} {}", county.id, county.name)).collect();
-            Failure::bad_input(anyhow!("`--county {code}`：数据中没有这个县级单位代码（有：{}）", known.join("、")))
+            Failure::bad_input(anyhow::anyhow!(
+                t!("report.no_county", code = code, known = known.join(&t!("common.list_separator"))).into_owned()
+            ))
         })?),
     };
     let units = args
@@ -107,22 +110,25 @@ pub fn report(args: Args) -> Result<Exit, Failure> {
     let written =
         publish::write_all(&args.out_dir, &report, &evaluation, round.as_ref(), &documents).map_err(publish_failure)?;
     for path in &written {
-        crate::ui::info(format_args!("wrote {}", path.display()));
+        crate::ui::info(t!("common.wrote", path = path.display()));
     }
     if let Some(chromium) = &chromium {
         for html in written.iter().filter(|path| path.extension().is_some_and(|ext| ext == "html")) {
             let pdf = html.with_extension("pdf");
             crate::pdf::print(chromium, html, &pdf).map_err(Failure::unexpected)?;
-            eprintln!("wrote {}", pdf.display());
+            crate::ui::info(t!("common.wrote", path = pdf.display()));
         }
+    }
+    if let Some(overview) = written.iter().find(|path| path.file_name().is_some_and(|name| name == "report.html")) {
+        crate::ui::info(t!("report.next", path = overview.display()));
     }
     let failures = evaluation.failures();
     if failures.is_empty() {
         return Ok(Exit::Success);
     }
     for failure in &failures {
-        crate::ui::error(failure);
+        crate::ui::error(errors::subject_failure(failure));
     }
-    eprintln!("{}", anyhow!("{} of {} evaluations failed in the sandbox", failures.len(), evaluation.outcomes.len()));
+    eprintln!("{}", t!("report.failed_summary", failed = failures.len(), total = evaluation.outcomes.len()));
     Ok(Exit::SubjectsFailed)
 }

@@ -5,13 +5,16 @@ use std::path::PathBuf;
 use dudao_publish::results as report;
 
 use crate::inputs::{RunArgs, evaluate_with_progress};
-use crate::{Exit, Failure, emit};
+use rust_i18n::t;
+
+use crate::{Exit, Failure, emit, errors};
 
 /// Output format of `run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
-    /// A readable summary for a terminal.
-    Table,
+    /// A readable summary for a terminal (`table` is accepted too).
+    #[value(alias = "table")]
+    Text,
     /// Results nested by subject, with scores, pack and dataset digests for audit.
     Json,
     /// The flat results table (pack_id, subject_id, indicator_id, value, status, …).
@@ -26,7 +29,7 @@ pub struct Args {
     #[command(flatten)]
     inputs: RunArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -46,22 +49,26 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
         for outcome in &evaluation.outcomes {
             let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
             for line in &outcome.logs {
-                eprintln!("[{} {}] {line}", evaluation.packs[outcome.pack].info.id, subject.id);
+                let pack = &evaluation.packs[outcome.pack].info.id;
+                eprintln!("{}", t!("run.log", pack = pack, subject = subject.id, line = line));
             }
         }
     }
     let text = match args.format {
-        Format::Table => report::table(&evaluation, round.as_ref()),
+        Format::Text => report::table(&evaluation, round.as_ref()),
         Format::Json => report::json(&evaluation, round.as_ref()),
         Format::Csv => report::csv(&evaluation),
         Format::Scores => report::scores_csv(&evaluation, round.as_ref()),
     };
     emit(args.output.as_ref(), &text)?;
+    if let Some(path) = &args.output {
+        crate::ui::info(t!("common.wrote", path = path.display()));
+    }
     let failures = evaluation.failures();
     if failures.is_empty() {
         return Ok(Exit::Success);
     }
-    if args.format != Format::Table || args.output.is_some() {
+    if args.format != Format::Text || args.output.is_some() {
         // A stopped pack is one error, with the number of evaluations it left undone.
         let mut stopped: Vec<(&str, String, usize)> = Vec::new();
         for failure in &failures {
@@ -69,20 +76,16 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
                 dudao_engine::sandbox::EvalError::Stopped { reason } => {
                     match stopped.iter_mut().find(|(pack, _, _)| *pack == failure.pack) {
                         Some((_, _, count)) => *count += 1,
-                        None => stopped.push((&failure.pack, reason.to_string(), 1)),
+                        None => stopped.push((&failure.pack, errors::stop(reason), 1)),
                     }
                 }
-                _ => crate::ui::error(failure),
+                _ => crate::ui::error(errors::subject_failure(failure)),
             }
         }
         for (pack, reason, count) in stopped {
-            crate::ui::error(format_args!("pack `{pack}`: {reason}; {count} evaluations were not run"));
+            crate::ui::error(t!("eval.stopped", pack = pack, reason = reason, count = count));
         }
     }
-    eprintln!(
-        "{} of {} evaluations failed in the sandbox; their results have status `error`",
-        failures.len(),
-        evaluation.outcomes.len()
-    );
+    eprintln!("{}", t!("eval.summary", failed = failures.len(), total = evaluation.outcomes.len()));
     Ok(Exit::SubjectsFailed)
 }

@@ -39,7 +39,7 @@ pub fn template(args: Args) -> Result<Exit, Failure> {
     let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
     let bytes = dudao_dataset::template::workbook(&manifests).map_err(Failure::unexpected)?;
     dudao_engine::files::write_atomically(&args.output, &bytes)
-        .map_err(|error| Failure::unexpected(anyhow::anyhow!("cannot write `{}`: {error}", args.output.display())))?;
-    eprintln!("wrote {}", args.output.display());
+        .map_err(|error| Failure::unexpected(crate::errors::cannot_write(&args.output, &error)))?;
+    crate::ui::info(rust_i18n::t!("common.wrote", path = args.output.display()));
     Ok(Exit::Success)
 }

@@ -1,5 +1,6 @@
-//! `dudao test PACK.wasm [--cases DIR]`: runs a pack's test cases through the sandbox and
-//! reports each case, a diff of what disagrees, and indicator coverage.
+//! `dudao test PACK.wasm [--cases DIR] [--case NAME]… [--watch]`: runs a pack's test cases
+//! through the sandbox and reports each case, a diff of what disagrees, and indicator
+//! coverage; `--watch` runs them again whenever the pack or a case changes.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -11,15 +12,10 @@ use dudao_engine::casetest::{
 use dudao_engine::pack::LoadedPack;
 use dudao_engine::sandbox::Sandbox;
 use dudao_publish::text::format_value;
+use rust_i18n::t;
 use serde_json::json;
 
 use super::{Exit, Failure, LimitArgs, TextOrJson, emit};
-
-/// Exit statuses of `dudao test`.
-pub const EXIT_CODES: &str = "Exit status:
-  0  every case passed (and, with --require-coverage, every indicator was covered)
-  1  some case failed (or an indicator was not covered, with --require-coverage)
-  2  bad usage, an unusable pack, no cases, or a broken case (unreadable dataset or expected.csv)";
 
 /// Arguments of `dudao test`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +27,13 @@ pub struct Args {
     /// beside the module).
     #[arg(long, value_name = "DIR")]
     cases: Option<PathBuf>,
+    /// Run only the case of this name (its folder's name); repeat for several.
+    #[arg(long = "case", value_name = "NAME")]
+    only: Vec<String>,
+    /// After the first run, watch the pack and its cases and run them again on every change
+    /// (stop with Ctrl-C).
+    #[arg(long, conflicts_with = "accept")]
+    watch: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     format: TextOrJson,
@@ -51,25 +54,58 @@ enum Outcome {
     Broken(String, CaseError),
 }
 
-/// Runs every case and reports.
+/// Runs the cases and reports; with `--watch`, again on every change.
 pub fn test(args: Args) -> Result<Exit, Failure> {
     let sandbox = Sandbox::new(args.limits.limits()).map_err(Failure::unexpected)?;
-    let pack = LoadedPack::load(&sandbox, &args.pack).map_err(Failure::bad_input)?;
-    let cases_dir = match &args.cases {
-        Some(dir) => dir.clone(),
+    let first = run_once(&args, &sandbox);
+    if !args.watch {
+        return first;
+    }
+    let cases_dir = cases_dir(&args)?;
+    let mut changes = crate::watch::FsChanges::new(&args.pack, &cases_dir)?;
+    let watched = format!("`{}`, `{}`", args.pack.display(), cases_dir.display());
+    crate::ui::info(t!("test.watching", paths = watched));
+    Ok(crate::watch::rerun_on_changes(first, &mut changes, || run_once(&args, &sandbox)))
+}
+
+/// The folder of cases: `--cases`, else the default next to the module.
+fn cases_dir(args: &Args) -> Result<PathBuf, Failure> {
+    match &args.cases {
+        Some(dir) => Ok(dir.clone()),
         None => casetest::default_cases_dir(&args.pack).ok_or_else(|| {
-            Failure::bad_input(anyhow!(
-                "no cases folder for `{}`: give one with `--cases DIR` (by default `cases/` of the crate when the module is in `<crate>/target/packs/`, else `cases/` beside the module)",
-                args.pack.display()
-            ))
-        })?,
-    };
-    let folders = casetest::discover(&cases_dir).map_err(Failure::bad_input)?;
+            Failure::bad_input(anyhow!(t!("test.no_cases_dir", path = args.pack.display()).into_owned()))
+        }),
+    }
+}
+
+/// The case folders to run: all of them, or those `--case` names (each must exist).
+fn selected(args: &Args, cases_dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let folders = casetest::discover(cases_dir).map_err(Failure::bad_input)?;
+    if args.only.is_empty() {
+        return Ok(folders);
+    }
+    let name_of = |folder: &PathBuf| folder.file_name().map(|name| name.to_string_lossy().into_owned());
+    if let Some(missing) =
+        args.only.iter().find(|name| !folders.iter().any(|folder| name_of(folder).as_ref() == Some(name)))
+    {
+        let known: Vec<String> = folders.iter().filter_map(name_of).collect();
+        return Err(Failure::bad_input(anyhow!(
+            t!("test.no_such_case", name = missing, path = cases_dir.display(), known = known.join(", ")).into_owned()
+        )));
+    }
+    Ok(folders.into_iter().filter(|folder| name_of(folder).is_some_and(|name| args.only.contains(&name))).collect())
+}
+
+/// Loads the pack, runs the selected cases once and prints the report.
+fn run_once(args: &Args, sandbox: &Sandbox) -> Result<Exit, Failure> {
+    let pack = LoadedPack::load(sandbox, &args.pack).map_err(Failure::bad_input)?;
+    let cases_dir = cases_dir(args)?;
+    let folders = selected(args, &cases_dir)?;
     let outcomes: Vec<Outcome> = folders
         .iter()
         .map(|folder| {
             let name = folder.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-            match Case::read(folder).and_then(|case| case.run(&sandbox, &pack)) {
+            match Case::read(folder).and_then(|case| case.run(sandbox, &pack)) {
                 Ok(report) => Outcome::Ran(report),
                 Err(error) => Outcome::Broken(name, error),
             }
@@ -89,12 +125,18 @@ pub fn test(args: Args) -> Result<Exit, Failure> {
     let uncovered = coverage.iter().filter(|indicator| !indicator.covered()).count();
 
     let text = match args.format {
-        TextOrJson::Text => text_report(&pack, &cases_dir, &outcomes, &coverage, (passed, failed, broken)),
+        TextOrJson::Text => {
+            let mut text = text_report(&pack, &cases_dir, &outcomes, &coverage, (passed, failed, broken));
+            if failed > 0 && !args.accept {
+                let _ = writeln!(text, "{}", t!("test.fail_hint", path = args.pack.display()));
+            }
+            text
+        }
         TextOrJson::Json => json_report(&pack, &cases_dir, &outcomes, &coverage, (passed, failed, broken)),
     };
     emit(None, &text)?;
     if args.accept {
-        return accept(&sandbox, &pack, &folders, &outcomes);
+        return accept(sandbox, &pack, &folders, &outcomes);
     }
     Ok(if broken > 0 {
         Exit::BadInput
@@ -122,26 +164,26 @@ fn accept(sandbox: &Sandbox, pack: &LoadedPack, folders: &[PathBuf], outcomes: &
             continue;
         }
         let Some(dataset) = dudao_engine::accept::dataset_of(folder) else {
-            let _ = writeln!(
-                text,
-                "未接受 {}：用例文件夹中没有数据集（counties.csv 等，或一个 .json/.xlsx 文件）",
-                folder.display()
-            );
+            let _ = writeln!(text, "{}", t!("test.not_accepted_no_dataset", path = folder.display()));
             still_broken += 1;
             continue;
         };
         match dudao_engine::accept::accept(folder, &dataset, sandbox, pack) {
             Ok((path, rows)) => {
-                let _ = writeln!(text, "已接受：{}（{rows} 行）；请用 git diff 复核后提交", path.display());
+                let _ = writeln!(text, "{}", t!("test.accepted", path = path.display(), rows = rows));
             }
             Err(error) => {
-                let _ = writeln!(text, "未接受：{error}");
+                let _ = writeln!(
+                    text,
+                    "{}",
+                    t!("test.not_accepted", detail = crate::errors::describe(&anyhow::Error::new(error)))
+                );
                 still_broken += 1;
             }
         }
     }
     if text.is_empty() {
-        text.push_str("没有需要接受的用例：全部通过\n");
+        let _ = writeln!(text, "{}", t!("test.nothing_to_accept"));
     }
     emit(None, &format!("\n{text}"))?;
     Ok(if still_broken > 0 { Exit::BadInput } else { Exit::Success })
@@ -149,7 +191,7 @@ fn accept(sandbox: &Sandbox, pack: &LoadedPack, folders: &[PathBuf], outcomes: &
 
 /// "1 expected row", "3 expected rows".
 fn rows(count: usize) -> String {
-    format!("{count} expected row{}", if count == 1 { "" } else { "s" })
+    if count == 1 { t!("test.row").into_owned() } else { t!("test.rows", count = count).into_owned() }
 }
 
 /// An expected or actual row as a CSV line of `expected.csv`'s columns.
@@ -163,32 +205,35 @@ fn mismatch_lines(out: &mut String, mismatch: &Mismatch) {
     if let Some(expected) = &mismatch.expected {
         let _ = writeln!(
             out,
-            "      - {:<60} (expected.csv row {})",
+            "      - {:<60} {}",
             line(subject, indicator, expected.value, expected.status.as_str()),
-            expected.row
+            t!("test.expected_row", row = expected.row)
         );
     }
     let why = match mismatch.kind {
-        MismatchKind::Missing => "the pack produced no result for this subject and indicator".to_owned(),
-        MismatchKind::Status => "status differs".to_owned(),
+        MismatchKind::Missing => t!("test.missing").into_owned(),
+        MismatchKind::Status => t!("test.status_differs").into_owned(),
         MismatchKind::Value => {
             let want = mismatch.expected.as_ref().and_then(|row| row.value).map(format_value).unwrap_or_default();
-            let got =
-                mismatch.actual.as_ref().and_then(|row| row.value).map_or_else(|| "no value".to_owned(), format_value);
-            format!("value differs: expected {want}, got {got}")
+            let got = mismatch
+                .actual
+                .as_ref()
+                .and_then(|row| row.value)
+                .map_or_else(|| t!("test.no_value").into_owned(), format_value);
+            t!("test.value_differs", want = want, got = got).into_owned()
         }
-        MismatchKind::UnexpectedError => "the pack failed on a subject expected.csv does not list".to_owned(),
+        MismatchKind::UnexpectedError => t!("test.unexpected_error").into_owned(),
     };
     match &mismatch.actual {
         Some(actual) => {
             let _ =
                 writeln!(out, "      + {:<60} {why}", line(subject, indicator, actual.value, actual.status.as_str()));
             if !actual.note.is_empty() && mismatch.kind != MismatchKind::Value {
-                let _ = writeln!(out, "        note: {}", actual.note);
+                let _ = writeln!(out, "        {}", t!("test.note", note = actual.note));
             }
         }
         None => {
-            let _ = writeln!(out, "      + {:<60} {why}", "(no such row)");
+            let _ = writeln!(out, "      + {:<60} {why}", t!("test.no_such_row"));
         }
     }
 }
@@ -203,25 +248,27 @@ fn text_report(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "testing pack `{}` {} (sha256 {}) with {} cases in `{}`\n",
-        pack.manifest.id,
-        pack.manifest.version,
-        pack.sha256,
-        outcomes.len(),
-        cases_dir.display()
+        "{}\n",
+        t!(
+            "test.heading",
+            id = pack.manifest.id,
+            version = pack.manifest.version,
+            sha256 = pack.sha256,
+            count = outcomes.len(),
+            path = cases_dir.display()
+        )
     );
     for outcome in outcomes {
         match outcome {
             Outcome::Ran(report) if report.passed() => {
-                let _ = writeln!(out, "PASS  {}  ({} checked)", report.name, rows(report.checked));
+                let _ = writeln!(out, "{}", t!("test.pass", name = report.name, rows = rows(report.checked)));
             }
             Outcome::Ran(report) => {
+                let differ = report.mismatches.iter().filter(|mismatch| mismatch.expected.is_some()).count();
                 let _ = writeln!(
                     out,
-                    "FAIL  {}  ({} of {} differ; - expected, + actual)",
-                    report.name,
-                    report.mismatches.iter().filter(|mismatch| mismatch.expected.is_some()).count(),
-                    rows(report.checked)
+                    "{}",
+                    t!("test.fail", name = report.name, differ = differ, rows = rows(report.checked))
                 );
                 let _ = writeln!(out, "        subject_id,indicator_id,value,status");
                 for mismatch in &report.mismatches {
@@ -229,40 +276,35 @@ fn text_report(
                 }
             }
             Outcome::Broken(name, error) => {
-                let _ = writeln!(out, "BROKEN  {name}");
-                for line in error.to_string().lines() {
+                let _ = writeln!(out, "{}", t!("test.broken", name = name));
+                for line in crate::errors::case(error).lines() {
                     let _ = writeln!(out, "        {line}");
                 }
             }
         }
     }
     let covered = coverage.iter().filter(|indicator| indicator.covered()).count();
-    let _ = writeln!(
-        out,
-        "\ncoverage: {covered} of {} indicators produced both `met` and `not_met` in some case",
-        coverage.len()
-    );
+    let _ = writeln!(out, "\n{}", t!("test.coverage", covered = covered, total = coverage.len()));
     let missing: Vec<&IndicatorCoverage> = coverage.iter().filter(|indicator| !indicator.covered()).collect();
     if !missing.is_empty() {
-        let _ = writeln!(out, "warning: {} indicators are not covered:", missing.len());
+        let _ = writeln!(out, "{}", t!("test.uncovered", count = missing.len()));
         for indicator in missing {
             let lacking: Vec<&str> = [(indicator.met, "`met`"), (indicator.not_met, "`not_met`")]
                 .into_iter()
                 .filter(|(seen, _)| !seen)
                 .map(|(_, status)| status)
                 .collect();
-            let _ = writeln!(
-                out,
-                "  {}  {}  (no case produced {})",
-                indicator.indicator,
-                indicator.name,
-                lacking.join(" or ")
-            );
+            let lacking = t!("test.uncovered_line", lacking = lacking.join(&t!("test.or")));
+            let _ = writeln!(out, "  {}  {}  {lacking}", indicator.indicator, indicator.name);
         }
     }
-    let _ = writeln!(out, "\n{} cases: {passed} passed, {failed} failed, {broken} broken", outcomes.len());
+    let _ = writeln!(
+        out,
+        "\n{}",
+        t!("test.summary", count = outcomes.len(), passed = passed, failed = failed, broken = broken)
+    );
     if broken > 0 {
-        let _ = writeln!(out, "a broken case has an unreadable dataset or {EXPECTED_FILE}; fix it and run again");
+        let _ = writeln!(out, "{}", t!("test.broken_hint"));
     }
     out
 }

@@ -45,36 +45,28 @@ pub fn quiet() -> bool {
     settings().quiet
 }
 
-fn prefix(word: &str, color: anstyle::AnsiColor) -> String {
-    if settings().color {
+/// The catalogue's prefix (`error:`, `错误：`), coloured when asked; a space follows an
+/// ASCII colon, none a full-width one.
+fn prefix(key: &str, color: anstyle::AnsiColor) -> String {
+    let word = rust_i18n::t!(key);
+    let word = if settings().color {
         let style = anstyle::Style::new().bold().fg_color(Some(color.into()));
-        format!("{}{word}{}:", style.render(), style.render_reset())
+        let (text, colon) = word.split_at(word.len() - word.chars().last().map_or(0, char::len_utf8));
+        format!("{}{text}{}{colon}", style.render(), style.render_reset())
     } else {
-        format!("{word}:")
-    }
+        word.into_owned()
+    };
+    if word.ends_with(':') { format!("{word} ") } else { word }
 }
 
 /// An error line on standard error (printed even with `--quiet`); `错误：` in Chinese.
 pub fn error(message: impl std::fmt::Display) {
-    if crate::lang() == dudao_dataset::Lang::Zh {
-        eprintln!("{}{message}", prefix_zh("错误", anstyle::AnsiColor::Red));
-    } else {
-        eprintln!("{} {message}", prefix("error", anstyle::AnsiColor::Red));
-    }
+    eprintln!("{}{message}", prefix("prefix.error", anstyle::AnsiColor::Red));
 }
 
-fn prefix_zh(word: &str, color: anstyle::AnsiColor) -> String {
-    if settings().color {
-        let style = anstyle::Style::new().bold().fg_color(Some(color.into()));
-        format!("{}{word}{}：", style.render(), style.render_reset())
-    } else {
-        format!("{word}：")
-    }
-}
-
-/// A warning line on standard error (printed even with `--quiet`).
+/// A warning line on standard error (printed even with `--quiet`); `警告：` in Chinese.
 pub fn warning(message: impl std::fmt::Display) {
-    eprintln!("{} {message}", prefix("warning", anstyle::AnsiColor::Yellow));
+    eprintln!("{}{message}", prefix("prefix.warning", anstyle::AnsiColor::Yellow));
 }
 
 /// An informational line on standard error (`wrote …`), silenced by `--quiet`.
