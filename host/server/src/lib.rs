@@ -25,6 +25,7 @@ pub mod engine;
 pub mod model;
 pub mod openapi;
 pub mod org;
+pub mod packs;
 pub mod upload;
 mod views;
 pub mod web;

@@ -25,6 +25,8 @@ use crate::engine::{self, RoundInfo};
 use crate::model::{self, Role, Unit, User};
 use crate::upload;
 
+mod packs;
+
 /// The largest request body: an upload plus form fields.
 const MAX_BODY: usize = upload::MAX_UPLOAD_BYTES + 1024 * 1024;
 /// The largest rectification attachment: 5 MiB (our choice: a scanned report of a few pages).
@@ -72,6 +74,12 @@ pub fn router(state: AppState) -> Router {
         .route("/items/{id}/decision", post(item_decision))
         .route("/api/v1/items/{id}/decision", post(item_decision))
         .route("/items/{id}/reports/{report}/attachment", get(item_attachment))
+        .route("/packs", get(packs::packs_page).post(packs::packs_upload))
+        .route("/api/v1/packs", get(packs::packs_page).post(packs::packs_upload))
+        .route("/packs/{id}", get(packs::pack_page))
+        .route("/api/v1/packs/{id}", get(packs::pack_page))
+        .route("/packs/{id}/decision", post(packs::pack_decision))
+        .route("/api/v1/packs/{id}/decision", post(packs::pack_decision))
         .route("/orders", get(orders_page))
         .route("/api/v1/orders", get(orders_page))
         .route("/audit", get(audit_page))

@@ -14,6 +14,8 @@ pub struct Targets {
     pub school: &'static str,
     pub item: i64,
     pub report: i64,
+    /// A local pack of county A.
+    pub pack: i64,
 }
 
 /// Every route (page, API, download, attachment) with county A's ids filled in.
@@ -34,10 +36,13 @@ pub fn routes(t: &Targets) -> Vec<(&'static str, String)> {
         ("GET", format!("/items/{}", t.item)),
         ("GET", format!("/items/{}/reports/{}/attachment", t.item, t.report)),
         ("GET", format!("/items/{}/reports/{}/attachment", t.item + 100000, t.report)),
+        ("GET", format!("/packs/{}", t.pack)),
+        ("GET", format!("/packs/{}", t.pack + 100000)),
         ("POST", format!("/rounds/{r}/data/{}", t.county)),
         ("POST", format!("/rounds/{r}/visits/{}", t.school)),
         ("POST", format!("/items/{}/reports", t.item)),
         ("POST", format!("/items/{}/decision", t.item)),
+        ("POST", format!("/packs/{}/decision", t.pack)),
     ];
     let api: Vec<(&str, String)> = list
         .iter()
@@ -82,6 +87,12 @@ pub async fn walk_as_other_county(server: &Server, targets: &Targets, secret: &s
                 assert!(row["unit_id"] == "410803" || row["county_id"] == "410803", "{name} sees {row}");
             }
         }
+        let (status, packs) = client.get_json("/api/v1/packs").await;
+        if status == 200 {
+            assert_eq!(packs["packs"], json!([]), "{name} sees none of another county's packs");
+        } else {
+            assert_eq!(status, 403, "{name} /api/v1/packs");
+        }
         let (_, orders) = client.get_json("/api/v1/orders").await;
         for order in orders["orders"].as_array().unwrap() {
             assert!(!order["unit_id"].as_str().unwrap().starts_with("410802"), "{name} sees another county's order");
@@ -107,6 +118,9 @@ pub async fn walk_unauthenticated(server: &Server, targets: &Targets) {
         ("GET", "/items".to_owned()),
         ("GET", "/orders".to_owned()),
         ("GET", "/audit".to_owned()),
+        ("GET", "/packs".to_owned()),
+        ("GET", "/api/v1/packs".to_owned()),
+        ("POST", "/packs".to_owned()),
         ("GET", "/api/v1/audit".to_owned()),
         ("POST", format!("/rounds/{}/run", targets.round)),
         ("POST", "/rounds".to_owned()),
