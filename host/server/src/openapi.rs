@@ -43,6 +43,20 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/api/v1/items/{id}", "整改事项与整改报告", false),
     op("POST", "/api/v1/items/{id}/reports", "提交整改报告（multipart：body、file）", false),
     op("POST", "/api/v1/items/{id}/decision", "审核整改报告：{decision: accept|return, comment}", false),
+    op("GET", "/api/v1/packs", "县级指标包列表（县级管理员：本县；市级：全部）", false),
+    op(
+        "POST",
+        "/api/v1/packs",
+        "上传县级指标包（县级管理员，multipart：file、round=轮次编号或 future）；不符合分层规则时 422 并列出全部问题",
+        false,
+    ),
+    op("GET", "/api/v1/packs/{id}", "县级指标包：编号、版本、sha256、指标、审核状态", false),
+    op(
+        "POST",
+        "/api/v1/packs/{id}/decision",
+        "审核县级指标包（市级管理员）：{decision: approve|reject, reason, bonus_cap}",
+        false,
+    ),
     op("GET", "/api/v1/orders", "督办单：逾期未整改事项，按责任单位", false),
     op("GET", "/api/v1/audit", "审计日志（市级）", false),
     op("GET", "/api/v1/public/rounds", "已发布轮次（公开）", true),
@@ -97,6 +111,9 @@ pub fn document() -> OpenApi {
                 .schema_from::<crate::upload::UploadOutcome>()
                 .schema_from::<crate::upload::Problem>()
                 .schema_from::<crate::model::AuditEntry>()
+                .schema_from::<crate::packs::LocalPack>()
+                .schema_from::<crate::packs::PackIndicator>()
+                .schema_from::<crate::packs::PackUploadOutcome>()
                 .build(),
         ))
         .build()

@@ -413,7 +413,7 @@ pub async fn manifest(db: &Db, id: i64) -> Result<Manifest, Error> {
 
 /// What an upload came to.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct UploadOutcome {
+pub struct PackUploadOutcome {
     /// The stored pack's id (when clean).
     pub id: Option<i64>,
     /// Every problem, in Chinese; nothing is stored when there is one.

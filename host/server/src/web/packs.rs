@@ -124,7 +124,7 @@ pub(super) async fn packs_upload(ctx: Ctx, multipart: Multipart) -> Reply {
         }
         Checked::Problems(problems) => {
             if ctx.api {
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(packs::UploadOutcome { id: None, problems }))
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(packs::PackUploadOutcome { id: None, problems }))
                     .into_response());
             }
             let page = list_view(&ctx, &user, json!({"problems": problems, "filename": filename})).await?;
