@@ -79,6 +79,20 @@ async fn text(browser: &Client, css: &str) -> String {
     panic!("{css}: {last}");
 }
 
+/// The text of an element once it contains `want` (a form post's answer page may not have
+/// replaced the page yet right after the click); the last text read after 20 s otherwise.
+async fn text_once(browser: &Client, css: &str, want: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        last = text(browser, css).await;
+        if last.contains(want) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    last
+}
+
 async fn click(browser: &Client, css: &str) {
     browser
         .wait()
@@ -224,7 +238,7 @@ async fn a_round_through_the_pages_in_chromium() {
             fill(&b, "#report-body", body).await;
             fill(&b, "#report-file", attachment.to_str().unwrap()).await;
             click(&b, "#submit-report").await;
-            assert!(text(&b, "#item-state").await.contains("待审核"));
+            assert!(text_once(&b, "#item-state", "待审核").await.contains("待审核"));
             logout(&b).await;
         }
     };
@@ -233,13 +247,13 @@ async fn a_round_through_the_pages_in_chromium() {
     b.goto(&format!("{base}/items/{item}")).await.unwrap();
     fill(&b, "#comment", "缺少课表").await;
     click(&b, "#return").await;
-    assert!(text(&b, "#item-state").await.contains("退回"));
+    assert!(text_once(&b, "#item-state", "退回").await.contains("退回"));
     logout(&b).await;
     report("补充了调整后的课表").await;
     login(&b, &base, "zone-a", "责任督学").await;
     b.goto(&format!("{base}/items/{item}")).await.unwrap();
     click(&b, "#accept").await;
-    assert_eq!(text(&b, "#item-state").await, "已整改");
+    assert_eq!(text_once(&b, "#item-state", "已整改").await, "已整改");
     logout(&b).await;
 
     // A deadline passes: the county sees the supervision orders of its units.
