@@ -203,3 +203,44 @@ async fn login_page_sets_a_secure_session_and_rate_limits_attempts() {
     assert_eq!(statuses[5], 429, "attempts beyond 5 a minute are refused: {statuses:?}");
     assert_eq!(post(PASSWORD, token).await.status(), 429, "even with the right password while limited");
 }
+
+/// Every `$ref` of the OpenAPI document names a schema it defines, and the pack upload
+/// documents both answers (the stored pack, or every problem with 422).
+#[test]
+fn openapi_response_schemas_resolve() {
+    let document = serde_json::to_value(dudao_server::openapi::document()).unwrap();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner.as_str()) {
+                        ("$ref", Some(target)) => out.push(target.to_owned()),
+                        _ => refs(inner, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(list) => list.iter().for_each(|inner| refs(inner, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&document["paths"], &mut found);
+    assert!(found.len() > 20, "responses name their schemas: {found:?}");
+    for target in &found {
+        let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+        assert!(schemas.contains_key(name), "{target} is defined");
+    }
+    let upload = &document["paths"]["/api/v1/packs"]["post"]["responses"];
+    for status in ["200", "422"] {
+        assert_eq!(
+            upload[status]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/PackUploadOutcome",
+            "{status}"
+        );
+    }
+    assert_eq!(
+        document["paths"]["/api/v1/packs"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+            ["packs"]["items"]["$ref"],
+        "#/components/schemas/LocalPack"
+    );
+}
