@@ -166,7 +166,8 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<User>, Error> {
     let Some(row) = row else { return Ok(None) };
     let get = |name: &str| row.try_get::<String, _>(name).map_err(context("reading a session"));
     let optional = |name: &str| row.try_get::<Option<String>, _>(name).map_err(context("reading a session"));
-    let role = Role::parse(&get("role")?).ok_or_else(|| Error::Round("stored role is unknown".to_owned()))?;
+    let role = Role::parse(&get("role")?)
+        .ok_or_else(|| Error::Round(format!("账号的角色 `{}` 无法识别", get("role").unwrap_or_default())))?;
     let unit = Unit {
         id: get("unit_id")?,
         level: get("level")?,

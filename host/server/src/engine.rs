@@ -374,7 +374,15 @@ fn evaluate(
         dataset,
         &dudao_engine::round::RunSettings { threads, progress: Some(progress), ..Default::default() },
     )
-    .map_err(|e| Error::Round(format!("评估未能开始：{e}")))?;
+    .map_err(|e| {
+        // Data problems in Chinese, as the upload page shows them (at most 50 listed).
+        let reason = match &e {
+            dudao_engine::round::RunError::Data(errors) => errors.render(50, dudao_dataset::Lang::Zh),
+            dudao_engine::round::RunError::Dataset(error) => error.render(dudao_dataset::Lang::Zh),
+            other => other.to_string(),
+        };
+        Error::Round(format!("评估未能开始：{reason}"))
+    })?;
     let previous = previous
         .map(|path| report::read_previous(path).map(|section| (path.to_owned(), section)))
         .transpose()

@@ -104,7 +104,7 @@ pub fn template(
     unit: &Unit,
     records: &BTreeMap<String, Vec<Map<String, Value>>>,
 ) -> Result<Vec<u8>, Error> {
-    let fail = |e: rust_xlsxwriter::XlsxError| Error::Round(format!("cannot make the template: {e}"));
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Round(format!("无法生成填报模板：{e}"));
     let fields = required_fields(plan, manifests, unit.county_id.as_deref());
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold();

@@ -180,6 +180,34 @@ async fn a_round_through_the_pages_in_chromium() {
     fill(&b, "#file", bad.to_str().unwrap()).await;
     click(&b, "#upload").await;
     assert!(text(&b, "#stored").await.contains("第 1 版"));
+
+    // The county uploads a local pack breaking the layering rules and sees each problem, then a
+    // clean one, which waits for the city.
+    let upload_pack = |name: &'static str, bytes: Vec<u8>| {
+        let (b, base, round) = (b.clone(), base.clone(), round.clone());
+        let path = files.path().join(name);
+        async move {
+            std::fs::write(&path, bytes).unwrap();
+            b.goto(&format!("{base}/packs")).await.unwrap();
+            b.find(Locator::Css("#pack-round")).await.unwrap().select_by_value(&round).await.unwrap();
+            fill(&b, "#pack-file", path.to_str().unwrap()).await;
+            click(&b, "#pack-upload").await;
+        }
+    };
+    upload_pack("bad.wasm", crate::packs::bad_pack()).await;
+    let problems = text(&b, "#pack-problems").await;
+    assert!(problems.contains("`410802-…`") && problems.contains("一票否决"), "{problems}");
+    upload_pack("taiji.wasm", crate::packs::good_pack()).await;
+    assert_eq!(text_once(&b, "#pack-status", "待市级审核").await, "待市级审核");
+    let pack_page = b.current_url().await.unwrap().to_string();
+    logout(&b).await;
+
+    // The city approves it with a bonus cap.
+    login(&b, &base, "city", "市级管理员").await;
+    b.goto(&pack_page).await.unwrap();
+    fill(&b, "#pack-bonus-cap", "3").await;
+    click(&b, "#pack-approve").await;
+    assert!(text_once(&b, "#pack-status", "已批准").await.starts_with("已批准"));
     logout(&b).await;
 
     // The 责任督学 records a visit.
@@ -211,6 +239,9 @@ async fn a_round_through_the_pages_in_chromium() {
     assert_eq!(status, "评估完成（未发布）");
     let total = text(&b, "#total-410802").await;
     assert!(total.parse::<f64>().is_ok(), "the county's total is shown: {total}");
+    b.goto(&format!("{base}/rounds/{round}/results/410802")).await.unwrap();
+    assert!(b.source().await.unwrap().contains("解放区太极拳进校园"), "the approved local pack's results");
+    b.goto(&format!("{base}/rounds/{round}")).await.unwrap();
     click(&b, "#publish").await;
     assert_eq!(text(&b, "#round-status").await, "已发布");
     logout(&b).await;

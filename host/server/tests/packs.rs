@@ -30,7 +30,7 @@ pub fn good_pack() -> Vec<u8> {
 /// A pack that builds (it names no county, so the builder's own county rules do not apply) but
 /// breaks three layering rules as a local pack of 解放区: its id lacks the county code, it
 /// defines a standard indicator id of 县域义务教育优质均衡, and that indicator vetoes.
-fn bad_pack() -> Vec<u8> {
+pub fn bad_pack() -> Vec<u8> {
     let spec = county_spec("410802")
         .replace("county = \"410802\"", "")
         .replace("id = \"410802-taiji\"", "id = \"bad-taiji\"")
