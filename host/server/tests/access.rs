@@ -244,3 +244,31 @@ fn openapi_response_schemas_resolve() {
         "#/components/schemas/LocalPack"
     );
 }
+
+/// The access rule as SQL (which filters the lists) selects exactly the units the rule itself
+/// (`access::sees`, which guards every single page) lets each account see.
+#[tokio::test]
+async fn the_sql_access_filter_is_the_access_rule() {
+    use sqlx::Row;
+    for backend in crate::common::backends() {
+        let server = Server::start(backend).await;
+        let db = &server.state.db;
+        let all = dudao_server::model::units(db).await.unwrap();
+        for (name, _, _) in crate::common::ACCOUNTS {
+            let (_, user) = dudao_server::auth::login(db, name, PASSWORD).await.unwrap().unwrap();
+            let (scope, bind) = dudao_server::access::sees_sql(&user, dudao_server::access::UNIT_COLUMNS, 1);
+            let sql = format!("SELECT id FROM units WHERE {scope} ORDER BY id");
+            let mut query = sqlx::query(&sql);
+            if let Some(bind) = bind {
+                query = query.bind(bind);
+            }
+            let by_sql: Vec<String> =
+                query.fetch_all(&db.pool).await.unwrap().iter().map(|row| row.get::<String, _>("id")).collect();
+            let mut by_rule: Vec<String> =
+                all.iter().filter(|unit| dudao_server::access::sees(&user, unit)).map(|unit| unit.id.clone()).collect();
+            by_rule.sort();
+            assert_eq!(by_sql, by_rule, "{backend}: {name}");
+            assert!(!by_rule.is_empty(), "{name} sees at least its own unit");
+        }
+    }
+}
