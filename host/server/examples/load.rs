@@ -80,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .send()
                     .await
                     .map(|r| r.status().is_success());
-                times.push(start.elapsed());
+                times.push((n % 5, start.elapsed()));
                 if !matches!(ok, Ok(true)) {
                     errors += 1;
                 }
@@ -88,15 +88,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (times, errors)
         }));
     }
-    let mut all = Vec::new();
+    let mut kinds: Vec<Vec<Duration>> = vec![Vec::new(); 5];
     let mut errors = 0;
     for task in tasks {
         let (times, failed) = task.await?;
-        all.extend(times);
+        for (kind, time) in times {
+            kinds[kind].push(time);
+        }
         errors += failed;
     }
     let wall = started.elapsed();
+    let mut all: Vec<Duration> = kinds.iter().flatten().copied().collect();
     all.sort();
+    let names = ["round page", "own results page", "a school's results page", "items (API)", "own results (API)"];
+    for (name, times) in names.iter().zip(&mut kinds) {
+        times.sort();
+        if let Some(p95) = times.get(((times.len() as f64 - 1.0) * 0.95).round() as usize) {
+            eprintln!(
+                "  {name}: p50 {:.1} ms, p95 {:.1} ms",
+                times[times.len() / 2].as_secs_f64() * 1000.0,
+                p95.as_secs_f64() * 1000.0
+            );
+        }
+    }
     let pick = |q: f64| all[((all.len() as f64 - 1.0) * q).round() as usize];
     println!(
         "{} sessions × {} requests = {} requests in {:.1} s ({:.0}/s): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {}",
