@@ -477,7 +477,7 @@ pub async fn store(
 /// On a database failure.
 pub async fn approve(db: &Db, by: &User, pack: &LocalPack, bonus_cap: Option<f64>) -> Result<(), Error> {
     let before = serde_json::to_string(pack).unwrap_or_default();
-    let mut tx = db.pool.begin().await.map_err(context("approving a local pack"))?;
+    let mut tx = db.begin_write().await.map_err(context("approving a local pack"))?;
     let same_target = if pack.round_id.is_some() { "round_id = $4" } else { "round_id IS NULL AND $4 = 0" };
     let earlier = sqlx::query(&format!(
         "SELECT id FROM local_packs WHERE county_id = $1 AND pack_id = $2 AND status = 'approved' AND id <> $3 AND {same_target}"
