@@ -42,6 +42,7 @@ pub mod fileguard;
 pub mod files;
 pub mod impact;
 pub mod instances;
+pub mod layering;
 pub mod outcome;
 pub mod pack;
 pub mod plan;

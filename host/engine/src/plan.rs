@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use rules_sdk::wire::{FieldType, GradeBand, Level, Manifest};
 use serde::{Deserialize, Serialize};
 
+use crate::layering::LayeringProblem;
 use crate::pack::sha256_hex;
 use crate::sandbox::{LimitOverrides, Limits};
 pub use crate::scope::Scope;
@@ -440,72 +441,80 @@ pub fn read_pinned(plan: &Plan, plan_path: &Path) -> Result<Vec<(PathBuf, Vec<u8
 ///
 /// [`PlanError::Layering`] for the first pack that breaks a rule, listing every rule it breaks.
 pub fn check_layering(plan: &Plan, manifests: &[&Manifest]) -> Result<(), PlanError> {
-    let mut standard_ids: BTreeMap<&str, &str> = BTreeMap::new();
     let mut pack_ids = BTreeSet::new();
-    for (pack, manifest) in plan.packs.iter().zip(manifests) {
+    for manifest in manifests.iter().take(plan.packs.len()) {
         if !pack_ids.insert(manifest.id.as_str()) {
             return Err(PlanError::Layering {
                 pack: manifest.id.clone(),
-                problems: vec!["the plan lists this pack id twice".to_owned()],
+                problems: vec![LayeringProblem::DuplicatePack.to_string()],
             });
         }
-        if pack.scope == ScopeKind::Standard {
-            for node in manifest.nodes() {
-                standard_ids.insert(node.id.as_str(), manifest.id.as_str());
-            }
-        }
     }
-    for (pack, manifest) in plan.packs.iter().zip(manifests) {
-        let mut problems = Vec::new();
-        let known: BTreeSet<&str> = manifest.parameters.iter().map(|param| param.name.as_str()).collect();
-        for (name, value) in &pack.params {
-            match manifest.parameters.iter().find(|param| &param.name == name) {
-                None => problems.push(format!(
-                    "the plan sets parameter `{name}`, which the pack does not declare (it declares: {})",
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.iter().copied().collect::<Vec<_>>().join(", ")
-                    }
-                )),
-                Some(param) if !parameter_fits(param.kind, value) => {
-                    problems.push(format!("parameter `{name}` = `{value}` is not {}", param.kind.describe()))
-                }
-                Some(_) => {}
-            }
-        }
-        if let (ScopeKind::Local, Some(county)) = (pack.scope, &pack.county) {
-            let prefix = format!("{county}.");
-            if !manifest.id.starts_with(&format!("{county}-")) {
-                problems.push(format!("a local pack's id must start with its county code: `{county}-…`"));
-            }
-            for node in manifest.nodes() {
-                if let Some(standard) = standard_ids.get(node.id.as_str()) {
-                    problems.push(format!(
-                        "it defines `{}`, an id of the standard pack `{standard}`; a local pack may not define or override standard indicators or their weights",
-                        node.id
-                    ));
-                } else if !node.id.starts_with(&prefix) {
-                    problems.push(format!("indicator `{}` must be namespaced by the county: `{prefix}…`", node.id));
-                }
-                if node.veto.is_some() {
-                    problems.push(format!("indicator `{}` declares a veto; only standard packs may veto", node.id));
-                }
-            }
-            for unit in &manifest.units {
-                if unit.level == Level::City || unit.include.contains(&Level::City) {
-                    problems.push(format!(
-                        "it evaluates {} units, which would show it data outside county `{county}`",
-                        Level::City
-                    ));
-                }
-            }
-        }
+    for (index, manifest) in manifests.iter().enumerate().take(plan.packs.len()) {
+        let problems = layering_problems(plan, manifests, index);
         if !problems.is_empty() {
-            return Err(PlanError::Layering { pack: manifest.id.clone(), problems });
+            return Err(PlanError::Layering {
+                pack: manifest.id.clone(),
+                problems: problems.iter().map(ToString::to_string).collect(),
+            });
         }
     }
     Ok(())
+}
+
+/// Every layering rule pack number `index` of the plan breaks, given the manifests of all the
+/// plan's packs (in plan order). Empty when it keeps them all.
+pub fn layering_problems(plan: &Plan, manifests: &[&Manifest], index: usize) -> Vec<LayeringProblem> {
+    let (Some(pack), Some(manifest)) = (plan.packs.get(index), manifests.get(index)) else { return Vec::new() };
+    let mut problems = Vec::new();
+    if manifests.iter().enumerate().any(|(other, m)| other != index && m.id == manifest.id) {
+        problems.push(LayeringProblem::DuplicatePack);
+    }
+    let mut standard_ids: BTreeMap<&str, &str> = BTreeMap::new();
+    for (other, other_manifest) in plan.packs.iter().zip(manifests) {
+        if other.scope == ScopeKind::Standard {
+            for node in other_manifest.nodes() {
+                standard_ids.insert(node.id.as_str(), other_manifest.id.as_str());
+            }
+        }
+    }
+    let known: BTreeSet<&str> = manifest.parameters.iter().map(|param| param.name.as_str()).collect();
+    for (name, value) in &pack.params {
+        match manifest.parameters.iter().find(|param| &param.name == name) {
+            None => problems.push(LayeringProblem::UndeclaredParameter {
+                name: name.clone(),
+                declared: known.iter().map(|name| (*name).to_owned()).collect(),
+            }),
+            Some(param) if !parameter_fits(param.kind, value) => problems.push(LayeringProblem::ParameterType {
+                name: name.clone(),
+                value: value.to_string(),
+                kind: param.kind,
+            }),
+            Some(_) => {}
+        }
+    }
+    if let (ScopeKind::Local, Some(county)) = (pack.scope, &pack.county) {
+        let prefix = format!("{county}.");
+        if !manifest.id.starts_with(&format!("{county}-")) {
+            problems.push(LayeringProblem::PackIdNotNamespaced { county: county.clone() });
+        }
+        for node in manifest.nodes() {
+            if let Some(standard) = standard_ids.get(node.id.as_str()) {
+                problems.push(LayeringProblem::StandardId { id: node.id.clone(), standard: (*standard).to_owned() });
+            } else if !node.id.starts_with(&prefix) {
+                problems.push(LayeringProblem::IndicatorNotNamespaced { id: node.id.clone(), prefix: prefix.clone() });
+            }
+            if node.veto.is_some() {
+                problems.push(LayeringProblem::Veto { id: node.id.clone() });
+            }
+        }
+        for unit in &manifest.units {
+            if unit.level == Level::City || unit.include.contains(&Level::City) {
+                problems.push(LayeringProblem::CityUnits { county: county.clone() });
+            }
+        }
+    }
+    problems
 }
 
 fn parameter_fits(kind: FieldType, value: &toml::Value) -> bool {

@@ -39,7 +39,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let schools: Vec<_> = units.iter().filter(|u| u.level == "school").cloned().collect();
 
     let mut tasks = Vec::new();
-    let started = Instant::now();
     // Sessions are opened through the library (the HTTP login is rate-limited per address, and
     // this measures browsing, not signing in).
     let mut cookies = Vec::new();
@@ -48,6 +47,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (token, _) = dudao_server::auth::login(&state.db, name, "load-password-1").await?.ok_or("login failed")?;
         cookies.push(format!("{}={token}", dudao_server::auth::SESSION_COOKIE));
     }
+    // The clock starts after the sign-ins (argon2 by design takes tens of milliseconds each).
+    let started = Instant::now();
     for index in 0..sessions {
         let (_, unit) = accounts[index % accounts.len()].clone();
         let cookie = cookies[index].clone();
@@ -79,7 +80,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .send()
                     .await
                     .map(|r| r.status().is_success());
-                times.push(start.elapsed());
+                times.push((n % 5, start.elapsed()));
                 if !matches!(ok, Ok(true)) {
                     errors += 1;
                 }
@@ -87,15 +88,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (times, errors)
         }));
     }
-    let mut all = Vec::new();
+    let mut kinds: Vec<Vec<Duration>> = vec![Vec::new(); 5];
     let mut errors = 0;
     for task in tasks {
         let (times, failed) = task.await?;
-        all.extend(times);
+        for (kind, time) in times {
+            kinds[kind].push(time);
+        }
         errors += failed;
     }
     let wall = started.elapsed();
+    let mut all: Vec<Duration> = kinds.iter().flatten().copied().collect();
     all.sort();
+    let names = ["round page", "own results page", "a school's results page", "items (API)", "own results (API)"];
+    for (name, times) in names.iter().zip(&mut kinds) {
+        times.sort();
+        if let Some(p95) = times.get(((times.len() as f64 - 1.0) * 0.95).round() as usize) {
+            eprintln!(
+                "  {name}: p50 {:.1} ms, p95 {:.1} ms",
+                times[times.len() / 2].as_secs_f64() * 1000.0,
+                p95.as_secs_f64() * 1000.0
+            );
+        }
+    }
     let pick = |q: f64| all[((all.len() as f64 - 1.0) * q).round() as usize];
     println!(
         "{} sessions × {} requests = {} requests in {:.1} s ({:.0}/s): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms, errors {}",

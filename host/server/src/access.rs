@@ -59,3 +59,38 @@ pub fn decides_rectification(user: &User, unit: &Unit) -> bool {
 pub fn administers_city(user: &User) -> bool {
     user.role == Role::CityAdmin
 }
+
+/// The columns of a table's rows that [`sees`] decides on: the unit's id, level, county and
+/// zone (`("unit_id", "level", "county_id", "zone_id")` for results and items).
+#[derive(Debug, Clone, Copy)]
+pub struct UnitColumns {
+    /// The unit's id.
+    pub id: &'static str,
+    /// Its level.
+    pub level: &'static str,
+    /// Its county.
+    pub county: &'static str,
+    /// Its zone.
+    pub zone: &'static str,
+}
+
+/// Results and items.
+pub const RESULT_COLUMNS: UnitColumns =
+    UnitColumns { id: "unit_id", level: "level", county: "county_id", zone: "zone_id" };
+/// The units table.
+pub const UNIT_COLUMNS: UnitColumns = UnitColumns { id: "id", level: "level", county: "county_id", zone: "zone_id" };
+
+/// [`sees`] as an SQL condition on `columns`, so that lists are filtered by the database: the
+/// condition and the value to bind as parameter `$param` (none for city accounts, whose
+/// condition is `1 = 1`). The two must agree; `tests/access.rs` checks every list against
+/// [`sees`].
+pub fn sees_sql(user: &User, columns: UnitColumns, param: usize) -> (String, Option<String>) {
+    let UnitColumns { id, level, county, zone } = columns;
+    let unit = Some(user.unit.id.clone());
+    match user.role {
+        Role::CityAdmin | Role::CityInspector => ("1 = 1".to_owned(), None),
+        Role::CountyAdmin => (format!("({id} = ${param} OR {county} = ${param})"), unit),
+        Role::ZoneInspector => (format!("({id} = ${param} OR ({level} = 'school' AND {zone} = ${param}))"), unit),
+        Role::School => (format!("{id} = ${param}"), unit),
+    }
+}

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 
 use crate::Error;
 use crate::db::{Db, context};
-use crate::model::{Role, User, unit};
+use crate::model::{Role, Unit, User};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "dudao_session";
@@ -152,8 +152,11 @@ pub async fn login(db: &Db, username: &str, password: &str) -> Result<Option<(St
 /// On a database failure.
 pub async fn session_user(db: &Db, token: &str) -> Result<Option<User>, Error> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // One query for the session, its account and the account's unit: it runs on every request.
     let row = sqlx::query(
-        "SELECT a.id, a.username, a.role, a.unit_id, s.csrf FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_sha256 = $1 AND s.expires_at > $2",
+        "SELECT a.id, a.username, a.role, s.csrf, u.id AS unit_id, u.level, u.name, u.county_id, u.zone_id \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN units u ON u.id = a.unit_id \
+         WHERE s.token_sha256 = $1 AND s.expires_at > $2",
     )
     .bind(dudao_dataset::sha256_hex(token.as_bytes()))
     .bind(now)
@@ -162,9 +165,16 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<User>, Error> {
     .map_err(context("reading a session"))?;
     let Some(row) = row else { return Ok(None) };
     let get = |name: &str| row.try_get::<String, _>(name).map_err(context("reading a session"));
-    let role = Role::parse(&get("role")?).ok_or_else(|| Error::Round("stored role is unknown".to_owned()))?;
-    let unit_id = get("unit_id")?;
-    let Some(unit) = unit(db, &unit_id).await? else { return Ok(None) };
+    let optional = |name: &str| row.try_get::<Option<String>, _>(name).map_err(context("reading a session"));
+    let role = Role::parse(&get("role")?)
+        .ok_or_else(|| Error::Round(format!("账号的角色 `{}` 无法识别", get("role").unwrap_or_default())))?;
+    let unit = Unit {
+        id: get("unit_id")?,
+        level: get("level")?,
+        name: get("name")?,
+        county_id: optional("county_id")?,
+        zone_id: optional("zone_id")?,
+    };
     Ok(Some(User {
         id: row.try_get("id").map_err(context("reading a session"))?,
         username: get("username")?,

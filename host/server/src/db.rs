@@ -88,6 +88,23 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Begins a transaction that reads and then writes. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`): a deferred transaction that has read cannot upgrade to a writer
+    /// after another connection committed (`SQLITE_BUSY_SNAPSHOT`, which the busy timeout does
+    /// not wait out), so two concurrent uploads would fail one of them.
+    ///
+    /// # Errors
+    ///
+    /// When no connection can be had or the transaction cannot begin.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+}
+
 /// A database URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

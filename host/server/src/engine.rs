@@ -142,7 +142,7 @@ pub fn plan_files(plans_dir: &Path) -> Vec<String> {
 }
 
 /// Resolves a plan file name inside the plans folder; refuses paths that leave it.
-fn plan_file(plans_dir: &Path, name: &str) -> Result<PathBuf, Error> {
+pub(crate) fn plan_file(plans_dir: &Path, name: &str) -> Result<PathBuf, Error> {
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') || !name.ends_with(".toml") {
         return Err(Error::Round(format!("评估方案文件名 `{name}` 无效：应为方案目录中的 .toml 文件名")));
     }
@@ -157,7 +157,7 @@ fn plan_file(plans_dir: &Path, name: &str) -> Result<PathBuf, Error> {
 /// [`Error::Round`] when the plan cannot be used, in Chinese with the engine's reason.
 pub async fn create_round(state: &AppState, by: &User, plan_name: &str, previous: Option<i64>) -> Result<i64, Error> {
     let path = plan_file(&state.config.plans_dir, plan_name)?;
-    let (plan, _) = load_plan(path.clone()).await?;
+    let (plan, manifests) = load_plan(path.clone()).await?;
     if let Some(previous) = previous {
         let Some(earlier) = round(&state.db, previous).await? else {
             return Err(Error::Round(format!("前一轮次 {previous} 不存在")));
@@ -179,14 +179,20 @@ pub async fn create_round(state: &AppState, by: &User, plan_name: &str, previous
     .await
     .map_err(context("creating a round"))?;
     let id: i64 = row.try_get("id").map_err(context("creating a round"))?;
+    let left_out = crate::packs::pin_future(&mut tx, id, &plan, &manifests).await?;
     let after = json!({"plan": plan_name, "plan_id": plan.id, "previous": previous}).to_string();
     audit(&mut tx, Some(by), "创建评估轮次", &format!("round:{id}"), None, Some(&after)).await?;
+    for (pack, problems) in left_out {
+        let target =
+            format!("round:{id} local_pack:{pack}（不符合本轮方案的分层规则，未纳入：{}）", problems.join("；"));
+        audit(&mut tx, Some(by), "未纳入县级指标包", &target, None, None).await?;
+    }
     tx.commit().await.map_err(context("creating a round"))?;
     Ok(id)
 }
 
 /// Loads a plan and its packs' manifests (compiling the packs), off the async threads.
-async fn load_plan(path: PathBuf) -> Result<(Plan, Vec<Manifest>), Error> {
+pub(crate) async fn load_plan(path: PathBuf) -> Result<(Plan, Vec<Manifest>), Error> {
     tokio::task::spawn_blocking(move || -> Result<(Plan, Vec<Manifest>), Error> {
         let round_error =
             |error: &dyn std::fmt::Display| Error::Round(format!("评估方案 `{}` 不可用：{error}", path.display()));
@@ -204,7 +210,8 @@ async fn load_plan(path: PathBuf) -> Result<(Plan, Vec<Manifest>), Error> {
     .map_err(|e| Error::Round(e.to_string()))?
 }
 
-/// The plan and pack manifests of a round (cached).
+/// The effective plan of a round (its plan file with the pinned county local packs, see
+/// [`crate::packs`]) and its packs' manifests (cached until a pack is approved).
 ///
 /// # Errors
 ///
@@ -213,7 +220,8 @@ pub async fn round_plan(state: &AppState, info: &RoundInfo) -> Result<Arc<(Plan,
     if let Some(found) = state.manifests.lock().ok().and_then(|cache| cache.get(&info.id).cloned()) {
         return Ok(found);
     }
-    let loaded = Arc::new(load_plan(plan_file(&state.config.plans_dir, &info.plan_path)?).await?);
+    let file = load_plan(plan_file(&state.config.plans_dir, &info.plan_path)?).await?;
+    let loaded = Arc::new(crate::packs::effective_plan(state, info.id, &info.plan_path, file).await?);
     if let Ok(mut cache) = state.manifests.lock() {
         cache.insert(info.id, loaded.clone());
     }
@@ -329,8 +337,10 @@ struct Outcome {
 
 async fn run_and_store(state: &AppState, info: &RoundInfo) -> Result<(), Error> {
     let id = info.id;
-    let plan_path = plan_file(&state.config.plans_dir, &info.plan_path)?;
     let dir = state.config.data_dir.join("rounds").join(id.to_string());
+    let file = load_plan(plan_file(&state.config.plans_dir, &info.plan_path)?).await?;
+    let (plan, _) = crate::packs::effective_plan(state, info.id, &info.plan_path, file).await?;
+    let plan_path = crate::packs::write_plan(&plan, &dir)?;
     let dataset_dir = assemble_dataset(&state.db, id, &dir).await?;
     let previous = match info.previous_round {
         Some(previous) => previous_results(&state.db, previous, &dir).await?,
@@ -364,7 +374,15 @@ fn evaluate(
         dataset,
         &dudao_engine::round::RunSettings { threads, progress: Some(progress), ..Default::default() },
     )
-    .map_err(|e| Error::Round(format!("评估未能开始：{e}")))?;
+    .map_err(|e| {
+        // Data problems in Chinese, as the upload page shows them (at most 50 listed).
+        let reason = match &e {
+            dudao_engine::round::RunError::Data(errors) => errors.render(50, dudao_dataset::Lang::Zh),
+            dudao_engine::round::RunError::Dataset(error) => error.render(dudao_dataset::Lang::Zh),
+            other => other.to_string(),
+        };
+        Error::Round(format!("评估未能开始：{reason}"))
+    })?;
     let previous = previous
         .map(|path| report::read_previous(path).map(|section| (path.to_owned(), section)))
         .transpose()

@@ -25,6 +25,7 @@ pub mod engine;
 pub mod model;
 pub mod openapi;
 pub mod org;
+pub mod packs;
 pub mod upload;
 mod views;
 pub mod web;
@@ -85,8 +86,8 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A round cannot be created or run.
-    #[error("round: {0}")]
+    /// A round cannot be created or run (the message, in Chinese, is shown to the user as it is).
+    #[error("{0}")]
     Round(String),
 }
 

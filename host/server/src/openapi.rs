@@ -2,9 +2,11 @@
 //! operations is also what the access tests walk.
 
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Ref, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
-    ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, RefOr, Required,
+    ResponseBuilder,
 };
 
 /// One API operation: method, path (with `{param}`s), summary in Chinese, and whether it is
@@ -43,6 +45,20 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/api/v1/items/{id}", "整改事项与整改报告", false),
     op("POST", "/api/v1/items/{id}/reports", "提交整改报告（multipart：body、file）", false),
     op("POST", "/api/v1/items/{id}/decision", "审核整改报告：{decision: accept|return, comment}", false),
+    op("GET", "/api/v1/packs", "县级指标包列表（县级管理员：本县；市级：全部）", false),
+    op(
+        "POST",
+        "/api/v1/packs",
+        "上传县级指标包（县级管理员，multipart：file、round=轮次编号或 future）；不符合分层规则时 422 并列出全部问题",
+        false,
+    ),
+    op("GET", "/api/v1/packs/{id}", "县级指标包：编号、版本、sha256、指标、审核状态", false),
+    op(
+        "POST",
+        "/api/v1/packs/{id}/decision",
+        "审核县级指标包（市级管理员）：{decision: approve|reject, reason, bonus_cap}",
+        false,
+    ),
     op("GET", "/api/v1/orders", "督办单：逾期未整改事项，按责任单位", false),
     op("GET", "/api/v1/audit", "审计日志（市级）", false),
     op("GET", "/api/v1/public/rounds", "已发布轮次（公开）", true),
@@ -50,19 +66,142 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/api/v1/openapi.json", "本文档", true),
 ];
 
+fn named(name: &str) -> RefOr<Schema> {
+    Ref::from_schema_name(name).into()
+}
+
+fn of(kind: Type) -> RefOr<Schema> {
+    ObjectBuilder::new().schema_type(kind).build().into()
+}
+
+fn list(item: RefOr<Schema>) -> RefOr<Schema> {
+    ArrayBuilder::new().items(item).build().into()
+}
+
+/// An object with these properties, all present.
+fn object(properties: Vec<(&str, RefOr<Schema>)>) -> RefOr<Schema> {
+    let mut builder = ObjectBuilder::new();
+    for (name, schema) in properties {
+        builder = builder.property(name, schema).required(name);
+    }
+    builder.build().into()
+}
+
+/// One row of a result list (a unit's overall score and grade).
+fn result_row() -> RefOr<Schema> {
+    object(vec![
+        ("unit_id", of(Type::String)),
+        ("name", of(Type::String)),
+        ("county_id", of(Type::String)),
+        ("zone_id", of(Type::String)),
+        ("total", of(Type::Number)),
+        ("grade", of(Type::String)),
+    ])
+}
+
+/// The body of a successful response, for the operations whose JSON has a fixed shape.
+fn success_schema(method: &str, path: &str) -> Option<RefOr<Schema>> {
+    Some(match (method, path) {
+        ("GET", "/api/v1/rounds") => object(vec![
+            ("rounds", list(named("RoundInfo"))),
+            ("can_create", of(Type::Boolean)),
+            ("plans", list(of(Type::String))),
+        ]),
+        ("POST", "/api/v1/rounds") => object(vec![("id", of(Type::Integer))]),
+        ("GET", "/api/v1/rounds/{id}") => object(vec![
+            ("round", named("RoundInfo")),
+            ("has_results", of(Type::Boolean)),
+            (
+                "groups",
+                list(object(vec![
+                    ("level", of(Type::String)),
+                    ("title", of(Type::String)),
+                    ("rows", list(result_row())),
+                ])),
+            ),
+        ]),
+        ("GET", "/api/v1/rounds/{id}/results/{unit}") => object(vec![
+            ("round", named("RoundInfo")),
+            ("name", of(Type::String)),
+            ("level_chinese", of(Type::String)),
+            (
+                "detail",
+                object(vec![
+                    ("scores", list(of(Type::Object))),
+                    ("overall", of(Type::Object)),
+                    ("indicators", list(of(Type::Object))),
+                ]),
+            ),
+            ("children", list(result_row())),
+        ]),
+        ("POST", "/api/v1/rounds/{id}/data/{unit}") => named("UploadOutcome"),
+        ("GET", "/api/v1/audit") => object(vec![("entries", list(named("AuditEntry")))]),
+        ("GET", "/api/v1/packs") => object(vec![
+            ("packs", list(named("LocalPack"))),
+            ("can_upload", of(Type::Boolean)),
+            ("rounds", list(named("RoundInfo"))),
+            ("max_mib", of(Type::Integer)),
+        ]),
+        ("POST", "/api/v1/packs") => named("PackUploadOutcome"),
+        ("GET", "/api/v1/packs/{id}") => {
+            object(vec![("pack", named("LocalPack")), ("round", named("RoundInfo")), ("can_decide", of(Type::Boolean))])
+        }
+        ("POST", "/api/v1/packs/{id}/decision") => {
+            object(vec![("ok", of(Type::Boolean)), ("pack", named("LocalPack"))])
+        }
+        ("GET", "/api/v1/public/rounds/{id}") => object(vec![
+            ("id", of(Type::Integer)),
+            ("title", of(Type::String)),
+            ("published_at", of(Type::String)),
+            (
+                "counties",
+                list(object(vec![
+                    ("id", of(Type::String)),
+                    ("name", of(Type::String)),
+                    ("total", of(Type::Number)),
+                    ("grade", of(Type::String)),
+                ])),
+            ),
+            ("report", of(Type::String)),
+        ]),
+        _ => return None,
+    })
+}
+
 /// The OpenAPI document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for operation in OPERATIONS {
+        let json = |schema: RefOr<Schema>| ContentBuilder::new().schema(Some(schema)).build();
+        let mut success = ResponseBuilder::new().description("成功");
+        if let Some(schema) = success_schema(operation.method, operation.path) {
+            success = success.content("application/json", json(schema));
+        }
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", json(named("ErrorBody")))
+                .build()
+        };
         let mut builder = OperationBuilder::new()
             .summary(Some(operation.summary))
             .tag(if operation.public { "public" } else { "platform" })
-            .response("200", ResponseBuilder::new().description("成功").build())
-            .response("404", ResponseBuilder::new().description("不存在或无权访问").build());
+            .response("200", success.build())
+            .response("404", error("不存在或无权访问"));
+        if matches!(operation.path, "/api/v1/packs" | "/api/v1/rounds/{id}/data/{unit}") && operation.method == "POST" {
+            let schema = success_schema(operation.method, operation.path).unwrap_or_else(|| named("ErrorBody"));
+            builder = builder.response(
+                "422",
+                ResponseBuilder::new()
+                    .description("有问题：列出全部问题，未保存")
+                    .content("application/json", json(schema))
+                    .build(),
+            );
+        }
         if !operation.public {
             builder = builder
-                .response("401", ResponseBuilder::new().description("未登录").build())
-                .response("403", ResponseBuilder::new().description("角色无权，或 CSRF 令牌无效").build())
+                .response("401", error("未登录"))
+                .response("403", error("角色无权，或 CSRF 令牌无效"))
                 .security(SecurityRequirement::new("session", Vec::<String>::new()));
         }
         for segment in operation.path.split('/') {
@@ -97,6 +236,18 @@ pub fn document() -> OpenApi {
                 .schema_from::<crate::upload::UploadOutcome>()
                 .schema_from::<crate::upload::Problem>()
                 .schema_from::<crate::model::AuditEntry>()
+                .schema_from::<crate::packs::LocalPack>()
+                .schema_from::<crate::packs::PackIndicator>()
+                .schema_from::<crate::packs::PackUploadOutcome>()
+                .schema(
+                    "ErrorBody",
+                    ObjectBuilder::new()
+                        .property(
+                            "error",
+                            ObjectBuilder::new().schema_type(Type::String).description(Some("出错原因（中文）")),
+                        )
+                        .required("error"),
+                )
                 .build(),
         ))
         .build()

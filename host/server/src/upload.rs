@@ -104,7 +104,7 @@ pub fn template(
     unit: &Unit,
     records: &BTreeMap<String, Vec<Map<String, Value>>>,
 ) -> Result<Vec<u8>, Error> {
-    let fail = |e: rust_xlsxwriter::XlsxError| Error::Round(format!("cannot make the template: {e}"));
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Round(format!("无法生成填报模板：{e}"));
     let fields = required_fields(plan, manifests, unit.county_id.as_deref());
     let mut workbook = Workbook::new();
     let header = Format::new().set_bold();
@@ -203,7 +203,7 @@ pub async fn submit(
     }
     let sha256 = dataset::sha256_hex(bytes);
     let rows_text = Value::Array(rows.into_iter().map(Value::Object).collect()).to_string();
-    let mut tx = db.pool.begin().await.map_err(context("storing a submission"))?;
+    let mut tx = db.begin_write().await.map_err(context("storing a submission"))?;
     let last =
         sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM submissions WHERE round_id = $1 AND unit_id = $2")
             .bind(round_id)

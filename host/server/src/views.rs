@@ -33,6 +33,8 @@ impl Views {
             "audit.html",
             "public.html",
             "message.html",
+            "packs.html",
+            "pack.html",
         ] {
             env.add_template(name, source).unwrap_or_else(|e| panic!("template {name} does not compile: {e}"));
         }

@@ -25,6 +25,8 @@ use crate::engine::{self, RoundInfo};
 use crate::model::{self, Role, Unit, User};
 use crate::upload;
 
+mod packs;
+
 /// The largest request body: an upload plus form fields.
 const MAX_BODY: usize = upload::MAX_UPLOAD_BYTES + 1024 * 1024;
 /// The largest rectification attachment: 5 MiB (our choice: a scanned report of a few pages).
@@ -72,6 +74,12 @@ pub fn router(state: AppState) -> Router {
         .route("/items/{id}/decision", post(item_decision))
         .route("/api/v1/items/{id}/decision", post(item_decision))
         .route("/items/{id}/reports/{report}/attachment", get(item_attachment))
+        .route("/packs", get(packs::packs_page).post(packs::packs_upload))
+        .route("/api/v1/packs", get(packs::packs_page).post(packs::packs_upload))
+        .route("/packs/{id}", get(packs::pack_page))
+        .route("/api/v1/packs/{id}", get(packs::pack_page))
+        .route("/packs/{id}/decision", post(packs::pack_decision))
+        .route("/api/v1/packs/{id}/decision", post(packs::pack_decision))
         .route("/orders", get(orders_page))
         .route("/api/v1/orders", get(orders_page))
         .route("/audit", get(audit_page))
@@ -391,8 +399,25 @@ fn removal(name: &'static str) -> axum_extra::extract::cookie::Cookie<'static> {
 // ---- organisation ---------------------------------------------------------------------------
 
 async fn visible_units(ctx: &Ctx, user: &User) -> Result<Vec<Unit>, Response> {
-    let all = model::units(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
-    Ok(all.into_iter().filter(|unit| access::sees(user, unit)).collect())
+    let (scope, bind) = access::sees_sql(user, access::UNIT_COLUMNS, 1);
+    let sql = format!(
+        "SELECT id, level, name, county_id, zone_id FROM units WHERE {scope} ORDER BY CASE level WHEN 'city' THEN 0 WHEN 'county' THEN 1 WHEN 'zone' THEN 2 ELSE 3 END, position"
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(bind) = bind {
+        query = query.bind(bind);
+    }
+    let rows = query.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading units")(e)))?;
+    Ok(rows
+        .iter()
+        .map(|row| Unit {
+            id: row.try_get("id").unwrap_or_default(),
+            level: row.try_get("level").unwrap_or_default(),
+            name: row.try_get("name").unwrap_or_default(),
+            county_id: row.try_get("county_id").unwrap_or_default(),
+            zone_id: row.try_get("zone_id").unwrap_or_default(),
+        })
+        .collect())
 }
 
 fn unit_json(unit: &Unit) -> Value {
@@ -516,31 +541,34 @@ async fn create_round(ctx: Ctx, request: Request) -> Reply {
     Ok(ctx.done(&format!("/rounds/{id}"), json!({"id": id})))
 }
 
-/// Result rows of a round at a level, limited to what the user sees.
-async fn result_rows(ctx: &Ctx, user: &User, round: i64, level: &str) -> Result<Vec<Value>, Response> {
-    let rows = sqlx::query(
-        "SELECT unit_id, name, county_id, zone_id, total, grade FROM results WHERE round_id = $1 AND level = $2 ORDER BY position",
-    )
-    .bind(round)
-    .bind(level)
-    .fetch_all(&ctx.state.db.pool)
-    .await
-    .map_err(|e| ctx.internal(context("reading results")(e)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let unit = Unit {
-            id: row.try_get("unit_id").unwrap_or_default(),
-            level: level.to_owned(),
-            name: row.try_get("name").unwrap_or_default(),
-            county_id: row.try_get("county_id").unwrap_or_default(),
-            zone_id: row.try_get("zone_id").unwrap_or_default(),
-        };
-        if access::sees(user, &unit) {
-            out.push(json!({"unit_id": unit.id, "name": unit.name, "county_id": unit.county_id, "zone_id": unit.zone_id,
-                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()}));
-        }
+/// Result rows of a round at a level, limited to what the user sees (and, with `parent`, to
+/// the rows whose `county_id` or `zone_id` column is that unit), filtered by the database.
+async fn result_rows(
+    ctx: &Ctx,
+    user: &User,
+    round: i64,
+    level: &str,
+    parent: Option<(&'static str, &str)>,
+) -> Result<Vec<Value>, Response> {
+    let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 4);
+    // `$3` is always used (an unused parameter has no type on PostgreSQL).
+    let below = parent.map_or_else(|| "$3 = ''".to_owned(), |(column, _)| format!("{column} = $3"));
+    let sql = format!(
+        "SELECT unit_id, name, county_id, zone_id, total, grade FROM results WHERE round_id = $1 AND level = $2 AND {below} AND {scope} ORDER BY position"
+    );
+    let mut query = sqlx::query(&sql).bind(round).bind(level).bind(parent.map_or("", |(_, id)| id).to_owned());
+    if let Some(bind) = bind {
+        query = query.bind(bind);
     }
-    Ok(out)
+    let rows = query.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading results")(e)))?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            json!({"unit_id": row.try_get::<String, _>("unit_id").unwrap_or_default(), "name": row.try_get::<String, _>("name").unwrap_or_default(),
+                "county_id": row.try_get::<Option<String>, _>("county_id").unwrap_or_default(), "zone_id": row.try_get::<Option<String>, _>("zone_id").unwrap_or_default(),
+                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()})
+        })
+        .collect())
 }
 
 async fn round_page(ctx: Ctx, Path(id): Path<i64>) -> Reply {
@@ -553,7 +581,7 @@ async fn round_page(ctx: Ctx, Path(id): Path<i64>) -> Reply {
         for (level, title) in
             [("city", "全市"), ("county", "各县（市、区）"), ("zone", "督学责任区"), ("school", "学校")]
         {
-            let rows = result_rows(&ctx, &user, id, level).await?;
+            let rows = result_rows(&ctx, &user, id, level, None).await?;
             if !rows.is_empty() {
                 groups.push(json!({"level": level, "title": title, "rows": rows}));
             }
@@ -642,27 +670,13 @@ async fn results_page(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>) -> Rep
         .ok_or_else(|| ctx.not_found())?;
     let detail: Value =
         serde_json::from_str(&row.try_get::<String, _>("detail").unwrap_or_default()).unwrap_or_default();
-    let child_level = match unit.level.as_str() {
-        "city" => Some("county"),
-        "county" => Some("zone"),
-        "zone" => Some("school"),
-        _ => None,
+    // The units directly below: the city's counties, a county's zones, a zone's schools.
+    let children = match unit.level.as_str() {
+        "city" => result_rows(&ctx, &user, id, "county", None).await?,
+        "county" => result_rows(&ctx, &user, id, "zone", Some(("county_id", &unit.id))).await?,
+        "zone" => result_rows(&ctx, &user, id, "school", Some(("zone_id", &unit.id))).await?,
+        _ => Vec::new(),
     };
-    let mut children = Vec::new();
-    if let Some(level) = child_level {
-        for row in result_rows(&ctx, &user, id, level).await? {
-            let child = Unit {
-                id: row["unit_id"].as_str().unwrap_or("").to_owned(),
-                level: level.to_owned(),
-                name: String::new(),
-                county_id: row["county_id"].as_str().map(str::to_owned),
-                zone_id: row["zone_id"].as_str().map(str::to_owned),
-            };
-            if is_child(&unit, &child) {
-                children.push(row);
-            }
-        }
-    }
     Ok(ctx.render(
         "results.html",
         json!({"round": round_json(&round), "unit": unit_json(&unit), "name": unit.name, "level_chinese": unit.level_chinese(),
@@ -937,7 +951,6 @@ const ITEM_COLUMNS: &str = "id, round_id, level, unit_id, unit_name, county_id, 
 struct ItemRow {
     unit: Unit,
     json: Value,
-    overdue: bool,
 }
 
 fn item_of(row: &sqlx::any::AnyRow, today: &str) -> ItemRow {
@@ -959,20 +972,30 @@ fn item_of(row: &sqlx::any::AnyRow, today: &str) -> ItemRow {
         "value": text("value_text"), "threshold": text("threshold"), "deadline": deadline, "found_status": text("found_status"),
         "state": state, "state_chinese": state_chinese(&state), "overdue": overdue,
     });
-    ItemRow { unit, json, overdue }
+    ItemRow { unit, json }
+}
+
+/// The items `user` sees, filtered by the database; with `overdue`, only those past their
+/// deadline and neither accepted nor closed.
+async fn scoped_items(ctx: &Ctx, user: &User, overdue: bool) -> Result<Vec<ItemRow>, Response> {
+    let today = ctx.state.today();
+    let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 2);
+    let late = if overdue { "deadline < $1 AND state NOT IN ('accepted', 'closed')" } else { "$1 <> ''" };
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {late} AND {scope} ORDER BY round_id DESC, id");
+    let mut query = sqlx::query(&sql).bind(today.clone());
+    if let Some(bind) = bind {
+        query = query.bind(bind);
+    }
+    let rows = query.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading items")(e)))?;
+    Ok(rows.iter().map(|row| item_of(row, &today)).collect())
 }
 
 async fn visible_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
-    let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY round_id DESC, id"))
-        .fetch_all(&ctx.state.db.pool)
-        .await
-        .map_err(|e| ctx.internal(context("reading items")(e)))?;
-    let today = ctx.state.today();
-    Ok(rows.iter().map(|row| item_of(row, &today)).filter(|item| access::sees(user, &item.unit)).collect())
+    scoped_items(ctx, user, false).await
 }
 
 async fn overdue_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
-    Ok(visible_items(ctx, user).await?.into_iter().filter(|item| item.overdue).collect())
+    scoped_items(ctx, user, true).await
 }
 
 async fn items_page(ctx: Ctx) -> Reply {

@@ -14,6 +14,8 @@ pub struct Targets {
     pub school: &'static str,
     pub item: i64,
     pub report: i64,
+    /// A local pack of county A.
+    pub pack: i64,
 }
 
 /// Every route (page, API, download, attachment) with county A's ids filled in.
@@ -34,10 +36,13 @@ pub fn routes(t: &Targets) -> Vec<(&'static str, String)> {
         ("GET", format!("/items/{}", t.item)),
         ("GET", format!("/items/{}/reports/{}/attachment", t.item, t.report)),
         ("GET", format!("/items/{}/reports/{}/attachment", t.item + 100000, t.report)),
+        ("GET", format!("/packs/{}", t.pack)),
+        ("GET", format!("/packs/{}", t.pack + 100000)),
         ("POST", format!("/rounds/{r}/data/{}", t.county)),
         ("POST", format!("/rounds/{r}/visits/{}", t.school)),
         ("POST", format!("/items/{}/reports", t.item)),
         ("POST", format!("/items/{}/decision", t.item)),
+        ("POST", format!("/packs/{}/decision", t.pack)),
     ];
     let api: Vec<(&str, String)> = list
         .iter()
@@ -82,6 +87,12 @@ pub async fn walk_as_other_county(server: &Server, targets: &Targets, secret: &s
                 assert!(row["unit_id"] == "410803" || row["county_id"] == "410803", "{name} sees {row}");
             }
         }
+        let (status, packs) = client.get_json("/api/v1/packs").await;
+        if status == 200 {
+            assert_eq!(packs["packs"], json!([]), "{name} sees none of another county's packs");
+        } else {
+            assert_eq!(status, 403, "{name} /api/v1/packs");
+        }
         let (_, orders) = client.get_json("/api/v1/orders").await;
         for order in orders["orders"].as_array().unwrap() {
             assert!(!order["unit_id"].as_str().unwrap().starts_with("410802"), "{name} sees another county's order");
@@ -107,6 +118,9 @@ pub async fn walk_unauthenticated(server: &Server, targets: &Targets) {
         ("GET", "/items".to_owned()),
         ("GET", "/orders".to_owned()),
         ("GET", "/audit".to_owned()),
+        ("GET", "/packs".to_owned()),
+        ("GET", "/api/v1/packs".to_owned()),
+        ("POST", "/packs".to_owned()),
         ("GET", "/api/v1/audit".to_owned()),
         ("POST", format!("/rounds/{}/run", targets.round)),
         ("POST", "/rounds".to_owned()),
@@ -188,4 +202,73 @@ async fn login_page_sets_a_secure_session_and_rate_limits_attempts() {
     assert_eq!(&statuses[..4], &[401, 401, 401, 401], "{statuses:?}");
     assert_eq!(statuses[5], 429, "attempts beyond 5 a minute are refused: {statuses:?}");
     assert_eq!(post(PASSWORD, token).await.status(), 429, "even with the right password while limited");
+}
+
+/// Every `$ref` of the OpenAPI document names a schema it defines, and the pack upload
+/// documents both answers (the stored pack, or every problem with 422).
+#[test]
+fn openapi_response_schemas_resolve() {
+    let document = serde_json::to_value(dudao_server::openapi::document()).unwrap();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner.as_str()) {
+                        ("$ref", Some(target)) => out.push(target.to_owned()),
+                        _ => refs(inner, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(list) => list.iter().for_each(|inner| refs(inner, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&document["paths"], &mut found);
+    assert!(found.len() > 20, "responses name their schemas: {found:?}");
+    for target in &found {
+        let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+        assert!(schemas.contains_key(name), "{target} is defined");
+    }
+    let upload = &document["paths"]["/api/v1/packs"]["post"]["responses"];
+    for status in ["200", "422"] {
+        assert_eq!(
+            upload[status]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/PackUploadOutcome",
+            "{status}"
+        );
+    }
+    assert_eq!(
+        document["paths"]["/api/v1/packs"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+            ["packs"]["items"]["$ref"],
+        "#/components/schemas/LocalPack"
+    );
+}
+
+/// The access rule as SQL (which filters the lists) selects exactly the units the rule itself
+/// (`access::sees`, which guards every single page) lets each account see.
+#[tokio::test]
+async fn the_sql_access_filter_is_the_access_rule() {
+    use sqlx::Row;
+    for backend in crate::common::backends() {
+        let server = Server::start(backend).await;
+        let db = &server.state.db;
+        let all = dudao_server::model::units(db).await.unwrap();
+        for (name, _, _) in crate::common::ACCOUNTS {
+            let (_, user) = dudao_server::auth::login(db, name, PASSWORD).await.unwrap().unwrap();
+            let (scope, bind) = dudao_server::access::sees_sql(&user, dudao_server::access::UNIT_COLUMNS, 1);
+            let sql = format!("SELECT id FROM units WHERE {scope} ORDER BY id");
+            let mut query = sqlx::query(&sql);
+            if let Some(bind) = bind {
+                query = query.bind(bind);
+            }
+            let by_sql: Vec<String> =
+                query.fetch_all(&db.pool).await.unwrap().iter().map(|row| row.get::<String, _>("id")).collect();
+            let mut by_rule: Vec<String> =
+                all.iter().filter(|unit| dudao_server::access::sees(&user, unit)).map(|unit| unit.id.clone()).collect();
+            by_rule.sort();
+            assert_eq!(by_sql, by_rule, "{backend}: {name}");
+            assert!(!by_rule.is_empty(), "{name} sees at least its own unit");
+        }
+    }
 }

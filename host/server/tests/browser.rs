@@ -79,6 +79,20 @@ async fn text(browser: &Client, css: &str) -> String {
     panic!("{css}: {last}");
 }
 
+/// The text of an element once it contains `want` (a form post's answer page may not have
+/// replaced the page yet right after the click); the last text read after 20 s otherwise.
+async fn text_once(browser: &Client, css: &str, want: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        last = text(browser, css).await;
+        if last.contains(want) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    last
+}
+
 async fn click(browser: &Client, css: &str) {
     browser
         .wait()
@@ -166,6 +180,34 @@ async fn a_round_through_the_pages_in_chromium() {
     fill(&b, "#file", bad.to_str().unwrap()).await;
     click(&b, "#upload").await;
     assert!(text(&b, "#stored").await.contains("第 1 版"));
+
+    // The county uploads a local pack breaking the layering rules and sees each problem, then a
+    // clean one, which waits for the city.
+    let upload_pack = |name: &'static str, bytes: Vec<u8>| {
+        let (b, base, round) = (b.clone(), base.clone(), round.clone());
+        let path = files.path().join(name);
+        async move {
+            std::fs::write(&path, bytes).unwrap();
+            b.goto(&format!("{base}/packs")).await.unwrap();
+            b.find(Locator::Css("#pack-round")).await.unwrap().select_by_value(&round).await.unwrap();
+            fill(&b, "#pack-file", path.to_str().unwrap()).await;
+            click(&b, "#pack-upload").await;
+        }
+    };
+    upload_pack("bad.wasm", crate::packs::bad_pack()).await;
+    let problems = text(&b, "#pack-problems").await;
+    assert!(problems.contains("`410802-…`") && problems.contains("一票否决"), "{problems}");
+    upload_pack("taiji.wasm", crate::packs::good_pack()).await;
+    assert_eq!(text_once(&b, "#pack-status", "待市级审核").await, "待市级审核");
+    let pack_page = b.current_url().await.unwrap().to_string();
+    logout(&b).await;
+
+    // The city approves it with a bonus cap.
+    login(&b, &base, "city", "市级管理员").await;
+    b.goto(&pack_page).await.unwrap();
+    fill(&b, "#pack-bonus-cap", "3").await;
+    click(&b, "#pack-approve").await;
+    assert!(text_once(&b, "#pack-status", "已批准").await.starts_with("已批准"));
     logout(&b).await;
 
     // The 责任督学 records a visit.
@@ -197,6 +239,9 @@ async fn a_round_through_the_pages_in_chromium() {
     assert_eq!(status, "评估完成（未发布）");
     let total = text(&b, "#total-410802").await;
     assert!(total.parse::<f64>().is_ok(), "the county's total is shown: {total}");
+    b.goto(&format!("{base}/rounds/{round}/results/410802")).await.unwrap();
+    assert!(b.source().await.unwrap().contains("解放区太极拳进校园"), "the approved local pack's results");
+    b.goto(&format!("{base}/rounds/{round}")).await.unwrap();
     click(&b, "#publish").await;
     assert_eq!(text(&b, "#round-status").await, "已发布");
     logout(&b).await;
@@ -224,7 +269,7 @@ async fn a_round_through_the_pages_in_chromium() {
             fill(&b, "#report-body", body).await;
             fill(&b, "#report-file", attachment.to_str().unwrap()).await;
             click(&b, "#submit-report").await;
-            assert!(text(&b, "#item-state").await.contains("待审核"));
+            assert!(text_once(&b, "#item-state", "待审核").await.contains("待审核"));
             logout(&b).await;
         }
     };
@@ -233,13 +278,13 @@ async fn a_round_through_the_pages_in_chromium() {
     b.goto(&format!("{base}/items/{item}")).await.unwrap();
     fill(&b, "#comment", "缺少课表").await;
     click(&b, "#return").await;
-    assert!(text(&b, "#item-state").await.contains("退回"));
+    assert!(text_once(&b, "#item-state", "退回").await.contains("退回"));
     logout(&b).await;
     report("补充了调整后的课表").await;
     login(&b, &base, "zone-a", "责任督学").await;
     b.goto(&format!("{base}/items/{item}")).await.unwrap();
     click(&b, "#accept").await;
-    assert_eq!(text(&b, "#item-state").await, "已整改");
+    assert_eq!(text_once(&b, "#item-state", "已整改").await, "已整改");
     logout(&b).await;
 
     // A deadline passes: the county sees the supervision orders of its units.

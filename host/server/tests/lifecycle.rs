@@ -129,8 +129,19 @@ async fn lifecycle(backend: &str) {
     assert!(html.contains("已整改") && html.contains("缺少课表"), "{html}");
 
     // Access: every route of 解放区 is refused to each role of 中站区.
-    let targets =
-        Targets { round, county: "410802", zone: "41080201", school: "4108020001", item: item_id, report: report_id };
+    let (status, body) =
+        county.post_file("/api/v1/packs", &[("round", "future")], ("taiji.wasm", crate::packs::good_pack())).await;
+    assert_eq!(status, 200, "{backend}: a local pack of 解放区 for later rounds: {body}");
+    let pack = serde_json::from_str::<Value>(&body).unwrap()["id"].as_i64().unwrap();
+    let targets = Targets {
+        round,
+        county: "410802",
+        zone: "41080201",
+        school: "4108020001",
+        item: item_id,
+        report: report_id,
+        pack,
+    };
     access::walk_as_other_county(&server, &targets, SECRET).await;
 
     // A deadline passes: the open items get supervision orders, shown to the unit and its county.

@@ -7,5 +7,6 @@ mod common;
 mod access;
 mod browser;
 mod lifecycle;
+mod packs;
 mod storage;
 mod submission;
