@@ -418,7 +418,7 @@ fn test_lists_uncovered_indicators_and_fails_on_them_only_when_asked() {
     assert!(stdout.contains("coverage: 0 of 1 indicators"), "{stdout}");
     assert!(stdout.contains("warning: 1 indicators are not covered:"), "{stdout}");
     assert!(
-        stdout.contains(&format!("{INDICATOR}  县级以上骨干教师缺口（按每百名学生1人）  (no case produced `not_met`)")),
+        stdout.contains(&format!("{INDICATOR}  县级以上骨干教师缺口（按每百名学生1人）  (no case checks `not_met`)")),
         "{stdout}"
     );
     let output = dudao(&["test", path(&wat_pack()), "--cases", path(dir.path()), "--require-coverage"], &root);
