@@ -10,7 +10,7 @@ use super::html::{
     chinese_date, cover, document, esc, finding, fired, grouped_bars, indicator_table, items_table, slug, stacked_bars,
 };
 use super::rectification::{ItemStatus, Order};
-use super::{IndicatorLine, Report, numbers, shown_value};
+use super::{IndicatorLine, PackScore, Report, UnitReport, numbers, shown_value};
 use dudao_engine::plan;
 
 /// The report of county number `county` (index into the county level).
@@ -131,32 +131,8 @@ fn charts(out: &mut String, report: &Report, county: usize) {
     out.push_str("<h2>三、图表</h2>");
     let mut figure = 1;
     for score in unit.scores.iter().filter(|score| !report.packs[score.pack].local && score.dimensions.len() >= 2) {
-        let categories: Vec<String> = score.dimensions.iter().map(|(name, _)| name.clone()).collect();
-        let values: Vec<Vec<Option<f64>>> = score
-            .dimensions
-            .iter()
-            .map(|(name, value)| {
-                let all: Vec<f64> = counties
-                    .iter()
-                    .filter_map(|c| c.score(score.pack))
-                    .filter_map(|s| s.dimensions.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
-                    .collect();
-                let mean = (!all.is_empty()).then(|| all.iter().sum::<f64>() / all.len() as f64);
-                vec![Some(*value), mean]
-            })
-            .collect();
-        let _ = write!(
-            out,
-            "<figure>{}<figcaption>图{figure} {}：{}维度得分与全市平均</figcaption></figure>",
-            grouped_bars(
-                &format!("chart-county-dims-{}", slug(&report.packs[score.pack].id)),
-                &categories,
-                &[unit.name.clone(), "全市平均".to_owned()],
-                &values
-            ),
-            esc(&report.packs[score.pack].title),
-            esc(&unit.name)
-        );
+        let peers: Vec<&UnitReport> = counties.iter().collect();
+        dimensions_figure(out, report, unit, score, &peers, ("chart-county-dims", "全市平均"), figure);
         figure += 1;
     }
     if !report.grade_names.is_empty() && report.schools_of(county).next().is_some() {
@@ -168,6 +144,45 @@ fn charts(out: &mut String, report: &Report, county: usize) {
             esc(&unit.name)
         );
     }
+}
+
+/// A figure of `unit`'s dimension scores in one pack against the mean of `peers`: `chart` is the
+/// figure's id prefix and the label of the mean (`全市平均`, `本县学校平均`).
+pub(super) fn dimensions_figure(
+    out: &mut String,
+    report: &Report,
+    unit: &UnitReport,
+    score: &PackScore,
+    peers: &[&UnitReport],
+    (id, label): (&str, &str),
+    figure: usize,
+) {
+    let categories: Vec<String> = score.dimensions.iter().map(|(name, _)| name.clone()).collect();
+    let values: Vec<Vec<Option<f64>>> = score
+        .dimensions
+        .iter()
+        .map(|(name, value)| {
+            let all: Vec<f64> = peers
+                .iter()
+                .filter_map(|peer| peer.score(score.pack))
+                .filter_map(|s| s.dimensions.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
+                .collect();
+            let mean = (!all.is_empty()).then(|| all.iter().sum::<f64>() / all.len() as f64);
+            vec![Some(*value), mean]
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<figure>{}<figcaption>图{figure} {}：{}维度得分与{label}</figcaption></figure>",
+        grouped_bars(
+            &format!("{id}-{}", slug(&report.packs[score.pack].id)),
+            &categories,
+            &[unit.name.clone(), label.to_owned()],
+            &values
+        ),
+        esc(&report.packs[score.pack].title),
+        esc(&unit.name)
+    );
 }
 
 /// 五、学校情况: each school's score, grade and number of findings.

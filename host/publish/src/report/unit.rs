@@ -7,10 +7,8 @@ use std::fmt::Write;
 
 use rules_sdk::wire::Level;
 
-use super::county::order_page;
-use super::html::{
-    cover, document, esc, finding, fired, grouped_bars, indicator_table, items_table, slug, stacked_bars,
-};
+use super::county::{dimensions_figure, order_page};
+use super::html::{cover, document, esc, finding, fired, indicator_table, items_table, slug, stacked_bars};
 use super::rectification::ItemStatus;
 use super::{IndicatorLine, Report, UnitReport, numbers};
 
@@ -222,32 +220,7 @@ fn chart(report: &Report, level: Level, unit: &UnitReport, schools: &[&UnitRepor
             None => Vec::new(),
         };
         for (figure, score) in (1..).zip(unit.scores.iter().filter(|score| score.dimensions.len() >= 2)) {
-            let categories: Vec<String> = score.dimensions.iter().map(|(name, _)| name.clone()).collect();
-            let values: Vec<Vec<Option<f64>>> = score
-                .dimensions
-                .iter()
-                .map(|(name, value)| {
-                    let all: Vec<f64> = peers
-                        .iter()
-                        .filter_map(|peer| peer.score(score.pack))
-                        .filter_map(|s| s.dimensions.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
-                        .collect();
-                    let mean = (!all.is_empty()).then(|| all.iter().sum::<f64>() / all.len() as f64);
-                    vec![Some(*value), mean]
-                })
-                .collect();
-            let _ = write!(
-                out,
-                "<figure>{}<figcaption>图{figure} {}：{}维度得分与本县学校平均</figcaption></figure>",
-                grouped_bars(
-                    &format!("chart-school-dims-{}", slug(&report.packs[score.pack].id)),
-                    &categories,
-                    &[unit.name.clone(), "本县学校平均".to_owned()],
-                    &values
-                ),
-                esc(&report.packs[score.pack].title),
-                esc(&unit.name)
-            );
+            dimensions_figure(&mut out, report, unit, score, &peers, ("chart-school-dims", "本县学校平均"), figure);
         }
     }
     out
