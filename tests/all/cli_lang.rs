@@ -271,6 +271,19 @@ fn a_new_pack_is_created_built_tested_pinned_and_diffed_in_the_locales_language(
         );
         assert_eq!(diff.status.code(), Some(0), "{}", stderr(&diff));
         assert!(stderr(&diff).contains(if zh { "没有变化" } else { "nothing changed" }), "{}", stderr(&diff));
+        // The readable impact report itself is in the locale's language.
+        let module = module.to_str().expect("path");
+        let data = "rules/wat-example/cases/shortfall";
+        let diff = dudao_in(lang, &root, &["diff", "--old", module, "--new", module, "--data", data]);
+        assert_eq!(diff.status.code(), Some(0), "{}", stderr(&diff));
+        let report = stdout(&diff);
+        let (manifest, results, foreign) = if zh {
+            ("清单变化：", "结果变化：", "changes")
+        } else {
+            ("manifest changes:", "result changes:", "变化")
+        };
+        assert!(report.contains(manifest) && report.contains(results), "{report}");
+        assert!(!report.contains(foreign), "{report}");
     }
 }
 

@@ -75,7 +75,7 @@ pub fn diff(args: Args) -> Result<Exit, Failure> {
         None => String::new(),
     };
     let text = match args.format {
-        Format::Text => scope_line + &render::table(&impact),
+        Format::Text => scope_line + &render::table(&impact, crate::exit::lang()),
         Format::Json => render::json(&impact),
         Format::Csv => render::csv(&impact),
     };
