@@ -46,7 +46,11 @@ fn the_ported_county_packs_give_the_rust_results_on_every_fixture_round() {
             let impact = impact::compare(&sandbox, &old, &new, &data, None).expect("comparable");
             // Same manifest (ids, names, levels, units, weights, formulas, thresholds, fields)
             // and, for every subject, the same value and status.
-            assert!(!impact.changed, "{spec} on {round}:\n{}", dudao_publish::impact::table(&impact, dudao_dataset::Lang::En));
+            assert!(
+                !impact.changed,
+                "{spec} on {round}:\n{}",
+                dudao_publish::impact::table(&impact, dudao_dataset::Lang::En)
+            );
             assert_eq!(impact.unchanged_indicators, 4, "{spec} on {round}: every indicator has results");
             assert_eq!((impact.sandbox_failures.old, impact.sandbox_failures.new), (0, 0));
         }
