@@ -53,12 +53,16 @@ pub async fn seed(state: &AppState, dataset: &Path, plan: &str) -> Result<bool, 
     let round = engine::create_round(state, &admin, plan, None).await?;
     engine::transition(&state.db, &admin, round, "lock").await?;
     engine::start_run(state, &admin, round).await?;
+    // Progress only on a terminal: a log file gets no carriage-return lines.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
         let info = engine::round(&state.db, round).await?.ok_or_else(|| Error::Round("the round vanished".into()))?;
         match info.status.as_str() {
             "running" => {
-                if let Some((done, total)) = state.progress.lock().ok().and_then(|p| p.get(&round).copied()) {
+                if let Some((done, total)) =
+                    state.progress.lock().ok().and_then(|p| p.get(&round).copied()).filter(|_| terminal)
+                {
                     eprint!("\r评估进度 {done}/{total}");
                 }
             }
@@ -66,7 +70,9 @@ pub async fn seed(state: &AppState, dataset: &Path, plan: &str) -> Result<bool, 
             _ => return Err(Error::Round(info.error.unwrap_or_else(|| info.status.clone()))),
         }
     }
-    eprintln!();
+    if terminal {
+        eprintln!();
+    }
     engine::transition(&state.db, &admin, round, "publish").await?;
     Ok(true)
 }

@@ -209,9 +209,9 @@ pub async fn serve_demo(config: ServeConfig, dataset: &Path, plan: &str) -> Resu
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
     let bound = listener.local_addr().map_err(|source| Error::Bind { addr, source })?;
     println!("督导综合管理平台: http://{bound}/   (公开报告: http://{bound}/public)");
-    println!("accounts (password `{}`):", demo::DEMO_PASSWORD);
+    println!("演示账号（密码均为 `{}`）：", demo::DEMO_PASSWORD);
     for (name, role, unit) in demo::DEMO_ACCOUNTS {
-        println!("  {name:<16} {}  unit {unit}", role.chinese());
+        println!("  {name:<16} {}  单位 {unit}", role.chinese());
     }
     serve_on(state, listener).await
 }
