@@ -191,7 +191,15 @@ fn schools(out: &mut String, report: &Report, county: usize) {
     if schools.is_empty() {
         return;
     }
-    out.push_str(r#"<h2 class="part">五、学校情况</h2><table id="schools"><colgroup><col style="width:46%"><col style="width:18%"><col style="width:18%"><col style="width:18%"></colgroup><thead><tr><th>学校</th><th>综合得分</th><th>综合等级</th><th>未达标指标</th></tr></thead><tbody>"#);
+    schools_table(out, "五、", &schools);
+}
+
+/// `<number>学校情况`: each school's overall score, grade and number of not-met indicators.
+pub(super) fn schools_table(out: &mut String, number: &str, schools: &[&UnitReport]) {
+    let _ = write!(
+        out,
+        r#"<h2 class="part">{number}学校情况</h2><table id="schools"><colgroup><col style="width:46%"><col style="width:18%"><col style="width:18%"><col style="width:18%"></colgroup><thead><tr><th>学校</th><th>综合得分</th><th>综合等级</th><th>未达标指标</th></tr></thead><tbody>"#
+    );
     for school in schools {
         let (total, grade) = match &school.overall {
             Some(overall) => (numbers::score(overall.total), overall.grade.clone().unwrap_or_else(|| "—".to_owned())),

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use rules_sdk::wire::Level;
 
-use super::county::{dimensions_figure, order_page};
+use super::county::{dimensions_figure, order_page, schools_table};
 use super::html::{cover, document, esc, finding, fired, indicator_table, items_table, slug, stacked_bars};
 use super::rectification::ItemStatus;
 use super::{IndicatorLine, Report, UnitReport, numbers};
@@ -107,29 +107,7 @@ pub fn unit_html(report: &Report, level: Level, index: usize) -> Option<String> 
 
     // 五、学校情况 (a zone)
     if !schools.is_empty() {
-        let _ = write!(
-            out,
-            r#"<h2 class="part">{}学校情况</h2><table id="schools"><colgroup><col style="width:46%"><col style="width:18%"><col style="width:18%"><col style="width:18%"></colgroup><thead><tr><th>学校</th><th>综合得分</th><th>综合等级</th><th>未达标指标</th></tr></thead><tbody>"#,
-            part.next()
-        );
-        for school in &schools {
-            let (total, grade) = match &school.overall {
-                Some(overall) => {
-                    (numbers::score(overall.total), overall.grade.clone().unwrap_or_else(|| "—".to_owned()))
-                }
-                None => ("—".to_owned(), "—".to_owned()),
-            };
-            let _ = write!(
-                out,
-                r#"<tr data-school="{}"><td>{}</td><td class="num">{}</td><td>{}</td><td class="num">{}</td></tr>"#,
-                esc(&school.id),
-                esc(&school.name),
-                total,
-                esc(&grade),
-                school.not_met().count()
-            );
-        }
-        out.push_str("</tbody></table>");
+        schools_table(&mut out, &part.next(), &schools);
     }
 
     // 六、整改清单
