@@ -10,6 +10,11 @@
 //! | `plan` | bytes | the plan loader (TOML, problems) |
 //! | `csv`, `json`, `xlsx` | bytes | the dataset loaders and the validation of values |
 //!
+//! An execution counts when its input reached the code under test: a `module` input from which
+//! `wasm-smith` could not build a module never reaches the host and is counted apart
+//! ([`Report::unreached`]); the `module` target also tallies how far each module got
+//! ([`Report::stages`]).
+//!
 //! Properties: no panic in the host (`catch_unwind` around every execution), no execution
 //! longer than the limits allow ([`Target::time_bound`]), resident memory within a bound,
 //! every failure a named error (they are `Result`s; the driver counts them). Inputs that
@@ -68,6 +73,18 @@ const ABI_IMPORTS: &str = r#"(module
 /// A small valid pack, to check outputs against and to give the dataset loaders a manifest.
 const SEED_PACK: &str = include_str!("../corpus/seed-pack.wat");
 
+/// What one execution did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The input never reached the code under test: the generator could not build one (the
+    /// reason).
+    Unreached(&'static str),
+    /// The input reached the code under test, which refused it with a named error at `stage`.
+    Refused(&'static str),
+    /// The input reached the code under test and was accepted; `stage` is how far it got.
+    Accepted(&'static str),
+}
+
 /// Why a target could not be set up.
 #[derive(Debug)]
 pub struct SetupError(pub String);
@@ -109,10 +126,11 @@ impl Target {
         }
     }
 
-    /// Runs one input. Returns whether it was accepted (`true`) or refused with a named error.
-    pub fn run(&self, data: &[u8]) -> bool {
-        match self.name {
-            "module" => self.module(data),
+    /// Runs one input: whether it reached the code under test, and whether that accepted it or
+    /// refused it with a named error.
+    pub fn run(&self, data: &[u8]) -> Outcome {
+        let accepted = match self.name {
+            "module" => return self.module(data),
             "output" => self.output(data),
             "manifest" => manifest(data),
             "plan" => self.plan(data),
@@ -120,20 +138,28 @@ impl Target {
             "json" => self.dataset_file("data.json", data),
             "xlsx" => self.dataset_file("data.xlsx", data),
             _ => unreachable!("checked in Target::new"),
-        }
+        };
+        if accepted { Outcome::Accepted(self.name) } else { Outcome::Refused(self.name) }
     }
 
-    fn module(&self, data: &[u8]) -> bool {
+    fn module(&self, data: &[u8]) -> Outcome {
         // Corpus entries may be modules themselves (binary or text): the hostile modules of
         // the regression corpus, and their mutations.
         if data.starts_with(b"\0asm") {
             return self.module_bytes(data);
         }
         if data.starts_with(b"(module") {
-            return wat::parse_bytes(data).is_ok_and(|bytes| self.module_bytes(&bytes));
+            return match wat::parse_bytes(data) {
+                Ok(bytes) => self.module_bytes(&bytes),
+                Err(_) => Outcome::Unreached("mutated text is not WAT"),
+            };
         }
         let mut input = arbitrary::Unstructured::new(data);
         let shaped = input.arbitrary::<bool>().unwrap_or(true);
+        // Three in four arbitrary configurations are kept to what the sandbox's engine
+        // supports, so that their modules get past validation into evaluation; the rest test
+        // the refusals.
+        let supported_only = input.int_in_range(0..=3_u8).unwrap_or(0) > 0;
         let config = if shaped {
             let mut config = wasm_smith::Config {
                 exports: wat::parse_str(ABI_EXPORTS).ok(),
@@ -146,32 +172,60 @@ impl Target {
                 ..wasm_smith::Config::default()
             };
             config.max_memory32_bytes = 4 << 20;
-            config
+            supported(config)
         } else {
             match input.arbitrary::<wasm_smith::Config>() {
+                Ok(config) if supported_only => supported(config),
                 Ok(config) => config,
-                Err(_) => return false,
+                Err(_) => return Outcome::Unreached("no wasm-smith configuration"),
             }
         };
-        let Ok(module) = wasm_smith::Module::new(config, &mut input) else { return false };
+        let Ok(module) = wasm_smith::Module::new(config, &mut input) else {
+            return Outcome::Unreached(if shaped {
+                "wasm-smith: no pack-shaped module"
+            } else {
+                "wasm-smith: no module"
+            });
+        };
         self.module_bytes(&module.to_bytes())
     }
 
-    fn module_bytes(&self, bytes: &[u8]) -> bool {
+    /// A generated input: a mutation of a corpus input, or (two in three for `module`) fresh
+    /// bytes for `wasm-smith` to build a module from.
+    fn generate(&self, rng: &mut fastrand::Rng, corpus: &[Vec<u8>], max_len: usize) -> Vec<u8> {
+        if self.name == "module" && rng.u8(..3) > 0 {
+            let len = rng.usize(16..=8192);
+            return (0..len).map(|_| rng.u8(..)).collect();
+        }
+        mutate(rng, corpus, max_len)
+    }
+
+    /// Loads, describes and evaluates a module; the stage names say how far it got.
+    fn module_bytes(&self, bytes: &[u8]) -> Outcome {
+        use dudao_engine::pack::PackError;
         let unit = br#"{"level":"school","subject":{"id":"S1","name":"x","primary_students":5}}"#;
         match LoadedPack::from_bytes(&self.sandbox, Path::new("generated.wasm"), bytes) {
             Ok(pack) => {
                 let level = pack.manifest.units.first().map_or(Level::School, |unit| unit.level);
-                pack.evaluate(&self.sandbox, level, "S1", unit).0.is_ok()
-            }
-            // No valid manifest (nearly always): evaluate it all the same, without one.
-            Err(dudao_engine::pack::PackError::Describe { .. } | dudao_engine::pack::PackError::Manifest { .. }) => {
-                match dudao_engine::probe::evaluate_raw(&self.sandbox, bytes, unit) {
-                    Ok(output) => self.pack.check_output(&self.sandbox, Level::School, "S1", output).is_ok(),
-                    Err(_) => false,
+                match pack.evaluate(&self.sandbox, level, "S1", unit).0 {
+                    Ok(_) => Outcome::Accepted("pack evaluated"),
+                    Err(_) => Outcome::Refused("pack evaluation failed"),
                 }
             }
-            Err(_) => false,
+            // No valid manifest (nearly always): evaluate it all the same, without one.
+            Err(PackError::Describe { .. } | PackError::Manifest { .. }) => {
+                match dudao_engine::probe::evaluate_raw(&self.sandbox, bytes, unit) {
+                    Ok(output) => match self.pack.check_output(&self.sandbox, Level::School, "S1", output) {
+                        Ok(_) => Outcome::Accepted("probe output valid"),
+                        Err(_) => Outcome::Refused("probe output refused"),
+                    },
+                    Err(_) => Outcome::Refused("probe evaluation failed"),
+                }
+            }
+            Err(PackError::Limit { .. }) => Outcome::Refused("over a module limit"),
+            Err(PackError::NotWasm { .. }) => Outcome::Refused("refused by validation or compile"),
+            Err(PackError::Abi { .. } | PackError::AbiVersion { .. }) => Outcome::Refused("ABI refused"),
+            Err(_) => Outcome::Refused("refused otherwise"),
         }
     }
 
@@ -215,6 +269,25 @@ impl Target {
     }
 }
 
+/// `config` without the proposals the sandbox's engine leaves off (exceptions, GC, threads,
+/// 64-bit memories and tables, several memories: see `dudao_engine::sandbox`), and with no more
+/// tables than a pack may have. Reference types go too: wasmtime keeps `externref` on its GC
+/// heap, which the engine is built without.
+fn supported(mut config: wasm_smith::Config) -> wasm_smith::Config {
+    config.exceptions_enabled = false;
+    config.gc_enabled = false;
+    config.reference_types_enabled = false;
+    config.threads_enabled = false;
+    config.shared_everything_threads_enabled = false;
+    config.memory64_enabled = false;
+    config.custom_page_sizes_enabled = false;
+    config.custom_descriptors_enabled = false;
+    config.wide_arithmetic_enabled = false;
+    config.max_memories = config.max_memories.min(1);
+    config.max_tables = config.max_tables.min(dudao_engine::vet::MAX_TABLES);
+    config
+}
+
 fn manifest(data: &[u8]) -> bool {
     match serde_json::from_slice::<rules_sdk::wire::Manifest>(data) {
         Ok(manifest) => dudao_engine::pack::manifest_problems(&manifest, manifest.abi).is_empty(),
@@ -225,8 +298,15 @@ fn manifest(data: &[u8]) -> bool {
 /// What a fuzzing run found.
 #[derive(Debug, Default, Clone)]
 pub struct Report {
-    /// Executions.
+    /// Executions that reached the code under test.
     pub executions: u64,
+    /// Generated inputs that never reached it (see [`Outcome::Unreached`]).
+    pub unreached: u64,
+    /// Why they did not, by reason.
+    pub unreached_because: std::collections::BTreeMap<&'static str, u64>,
+    /// How far each execution got, by stage (the `module` target's stages; other targets have
+    /// one stage, their name), refused and accepted.
+    pub stages: std::collections::BTreeMap<&'static str, u64>,
     /// Inputs accepted (the rest were refused with a named error).
     pub accepted: u64,
     /// Inputs that panicked the host, with the panic message and place.
@@ -281,8 +361,20 @@ pub fn seed_workbook() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 }
 
 /// The corpus of a target: the files of `fuzz/corpus/<target>/`, and the built-in seeds.
+///
+/// The `module` target's text modules are given in binary: mutations of the binary reach the
+/// host's module reader, mutations of the text would nearly all stop at the WAT parser.
 pub fn corpus_of(root: &Path, target: &str) -> Vec<Vec<u8>> {
     let mut inputs = corpus(&root.join("corpus").join(target));
+    if target == "module" {
+        for input in &mut inputs {
+            if input.starts_with(b"(module")
+                && let Ok(binary) = wat::parse_bytes(input)
+            {
+                *input = binary.into_owned();
+            }
+        }
+    }
     if target == "xlsx"
         && let Ok(workbook) = seed_workbook()
     {
@@ -349,8 +441,11 @@ fn mutate(rng: &mut fastrand::Rng, corpus: &[Vec<u8>], max_len: usize) -> Vec<u8
     data
 }
 
-/// Runs `target` on every corpus input and then on generated inputs until `executions` or
-/// `time` is reached, whichever is first.
+/// A progress line goes to standard error after this many executions.
+const PROGRESS_EVERY: u64 = 20_000;
+
+/// Runs `target` on every corpus input and then on generated inputs until `executions` inputs
+/// have reached the code under test or `time` is up, whichever is first.
 pub fn fuzz(target: &Target, corpus: &[Vec<u8>], executions: u64, time: Duration, seed: u64) -> Report {
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut report = Report::default();
@@ -367,22 +462,44 @@ pub fn fuzz(target: &Target, corpus: &[Vec<u8>], executions: u64, time: Duration
         }
     }));
     while report.executions < executions && started.elapsed() < time {
-        let data = next.next().unwrap_or_else(|| mutate(&mut rng, corpus, max_len));
+        let data = next.next().unwrap_or_else(|| target.generate(&mut rng, corpus, max_len));
         let began = Instant::now();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| target.run(&data)));
         let took = began.elapsed();
-        report.executions += 1;
         report.slowest = report.slowest.max(took);
+        let outcome_counted = !matches!(outcome, Ok(Outcome::Unreached(_)));
         match outcome {
-            Ok(true) => report.accepted += 1,
-            Ok(false) => {}
+            Ok(Outcome::Unreached(reason)) => {
+                report.unreached += 1;
+                *report.unreached_because.entry(reason).or_default() += 1;
+            }
+            Ok(Outcome::Refused(stage)) => {
+                report.executions += 1;
+                *report.stages.entry(stage).or_default() += 1;
+            }
+            Ok(Outcome::Accepted(stage)) => {
+                report.executions += 1;
+                report.accepted += 1;
+                *report.stages.entry(stage).or_default() += 1;
+            }
             Err(_) => {
+                report.executions += 1;
                 let message = last_panic.lock().map(|last| last.clone()).unwrap_or_default();
                 report.panics.push((data.clone(), message));
             }
         }
         if took > target.time_bound() {
             report.hangs.push((data, took));
+        }
+        if report.executions.is_multiple_of(PROGRESS_EVERY) && report.executions > 0 && outcome_counted {
+            eprintln!(
+                "{}: {} executions, {} panics, {} over the time bound, {:.0} s",
+                target.name,
+                report.executions,
+                report.panics.len(),
+                report.hangs.len(),
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     std::panic::set_hook(hook);

@@ -26,7 +26,7 @@ fn run() -> anyhow::Result<bool> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| -> anyhow::Result<u64> {
-            args.next().with_context(|| format!("{name} needs a value"))?.parse().with_context(|| format!("{name}"))
+            args.next().with_context(|| format!("{name} needs a value"))?.parse().with_context(|| name.to_owned())
         };
         match arg.as_str() {
             "--executions" => executions = value("--executions")?,
@@ -50,14 +50,23 @@ fn run() -> anyhow::Result<bool> {
         let corpus = dudao_fuzz::corpus_of(root, name);
         let report = dudao_fuzz::fuzz(&target, &corpus, executions, Duration::from_secs(seconds), seed);
         println!(
-            "{name}: {} executions, {} accepted, {} panics, {} over the time bound, slowest {:.1} ms, peak RSS {} MiB",
+            "{name}: {} executions reached the host ({} generated inputs did not), {} accepted, {} panics, {} over the time bound, slowest {:.1} ms, peak RSS {} MiB",
             report.executions,
+            report.unreached,
             report.accepted,
             report.panics.len(),
             report.hangs.len(),
             report.slowest.as_secs_f64() * 1000.0,
             report.peak_rss_kib.map_or_else(|| "?".to_owned(), |kib| (kib / 1024).to_string()),
         );
+        for (reason, count) in &report.unreached_because {
+            println!("  not reached, {reason}: {count}");
+        }
+        if report.stages.len() > 1 {
+            for (stage, count) in &report.stages {
+                println!("  {stage}: {count}");
+            }
+        }
         let crashes = root.join("crashes").join(name);
         let mut messages: Vec<&str> = report.panics.iter().map(|(_, message)| message.as_str()).collect();
         messages.sort_unstable();

@@ -4,12 +4,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-fn smoke(name: &str, seconds: u64) {
+fn smoke(name: &str, seconds: u64) -> dudao_fuzz::Report {
     let target = dudao_fuzz::Target::new(name).unwrap_or_else(|error| panic!("{}", error.0));
     let corpus = dudao_fuzz::corpus_of(Path::new(env!("CARGO_MANIFEST_DIR")), name);
     assert!(!corpus.is_empty(), "{name} has no corpus");
     let report = dudao_fuzz::fuzz(&target, &corpus, u64::MAX, Duration::from_secs(seconds), 14);
-    assert!(report.executions >= corpus.len() as u64, "{name}: {report:?}");
+    assert!(report.executions + report.unreached >= corpus.len() as u64, "{name}: {report:?}");
+    assert!(report.executions > 0, "{name}: no input reached the code under test: {report:?}");
     let messages: Vec<&str> = report.panics.iter().map(|(_, message)| message.as_str()).collect();
     assert!(messages.is_empty(), "{name}: inputs panicked the host: {messages:?}");
     assert!(report.hangs.is_empty(), "{name}: inputs overran the time bound: {:?}", report.hangs);
@@ -17,11 +18,21 @@ fn smoke(name: &str, seconds: u64) {
     if let Some(kib) = report.peak_rss_kib {
         assert!(kib < 1 << 20, "{name}: peak RSS {kib} KiB");
     }
+    report
 }
 
 #[test]
 fn module_target() {
-    smoke("module", 20);
+    let report = smoke("module", 20);
+    // The generated modules must get past loading into evaluation, or the target fuzzes only
+    // the validator.
+    let evaluated: u64 = report
+        .stages
+        .iter()
+        .filter(|(stage, _)| stage.starts_with("probe") || stage.starts_with("pack"))
+        .map(|(_, count)| count)
+        .sum();
+    assert!(evaluated * 10 >= report.executions, "module: few modules were evaluated: {:?}", report.stages);
 }
 
 #[test]

@@ -144,6 +144,10 @@ fn issue_14_2_modules_that_would_compile_for_minutes_are_refused_before_compilin
         matches!(timeout, PackError::Limit { error: ModuleLimitError::CompileTimeout { millis: 0 }, .. }),
         "{timeout:?}"
     );
+    // The abandoned compilation runs on in its thread and holds one of the process's
+    // compilation slots until it ends, so abandoned compilations cannot pile up.
+    assert!(dudao_engine::compiling::running() >= 1, "the abandoned compilation holds its slot");
+    assert!(dudao_engine::compiling::running() <= dudao_engine::compiling::MAX_COMPILATIONS);
 
     // Every pack of the city passes the checks with room to spare.
     let sandbox = Sandbox::new(Limits::default()).expect("sandbox");
@@ -292,6 +296,40 @@ fn issue_14_5_a_pack_that_keeps_failing_the_same_way_is_stopped_for_the_run() {
     let lines: Vec<&str> = stderr.lines().filter(|line| line.starts_with("error:")).collect();
     assert_eq!(lines.len(), 4, "{stderr}");
     assert!(lines[3].starts_with("error: pack `hostile`: the pack was stopped for the rest of the run after 3 evaluations failed the same way (`out_of_fuel`); 28 evaluations were not run"), "{stderr}");
+}
+
+#[test]
+fn issue_14_5_a_pack_whose_evaluations_outlast_the_run_time_budget_is_stopped() {
+    // Every evaluation takes some time, so a budget of zero seconds stops the pack after its
+    // first unit (the unit that spent the budget keeps its results, as with fuel).
+    let data = support::schools_dataset(&[("ok1", 3), ("ok2", 4), ("ok3", 5), ("ok4", 6)]);
+    let budget = Limits { run: RunLimits { time: Duration::ZERO, ..RunLimits::default() }, ..limits() };
+    let evaluation = support::evaluate_with(budget, &[&support::hostile()], data.path(), Some(2));
+    assert!(outcome(&evaluation, "ok1").is_ok());
+    let stopped = EvalError::Stopped { reason: StopReason::Time { seconds: 0 } };
+    for subject in ["ok2", "ok3", "ok4"] {
+        assert_eq!(outcome(&evaluation, subject), &Err(stopped.clone()), "{subject}");
+    }
+
+    // The command names the pack and the budget once, and says how to change it.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_dudao"))
+        .args(["--lang", "zh", "run", "--format", "csv", "--run-seconds", "0", "--pack"])
+        .arg(support::hostile())
+        .arg("--data")
+        .arg(data.path())
+        .arg("-o")
+        .arg(dir.path().join("out.csv"))
+        .output()
+        .expect("dudao runs");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|line| line.contains("--run-seconds")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("指标包 `hostile`") && lines[0].contains("超过 0 秒") && lines[0].contains("3 次评估未运行"),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]

@@ -318,6 +318,7 @@ pub fn stop(reason: &StopReason) -> String {
         }
         StopReason::Fuel { budget } => t!("eval.stop_fuel", budget = budget).into_owned(),
         StopReason::Results { limit } => t!("eval.stop_results", limit = limit).into_owned(),
+        StopReason::Time { seconds } => t!("eval.stop_time", seconds = seconds).into_owned(),
         other => other.to_string(),
     }
 }

@@ -32,6 +32,10 @@ pub struct LimitArgs {
     /// [default: 10].
     #[arg(long, value_name = "N")]
     max_identical_failures: Option<usize>,
+    /// Wall-clock seconds all evaluations of one pack may take together in a run; then the
+    /// pack is stopped [default: 600].
+    #[arg(long, value_name = "SECONDS")]
+    run_seconds: Option<u64>,
 }
 
 impl LimitArgs {
@@ -43,6 +47,7 @@ impl LimitArgs {
             timeout_ms: self.timeout_ms,
             run_fuel: self.run_fuel,
             max_identical_failures: self.max_identical_failures,
+            run_seconds: self.run_seconds,
         }
     }
 

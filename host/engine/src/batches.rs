@@ -12,8 +12,8 @@
 use crate::budget::{PackSpend, RunLimits, StopReason};
 use crate::outcome::UnitOutcome;
 
-/// Runs `tasks` in order-preserving batches with `run_batch` (which must return one outcome
-/// and its fuel per task, in task order) and applies the run budgets per pack (`pack_of`);
+/// Runs `tasks` in order-preserving batches with `run_batch` (which must return one outcome,
+/// its fuel and its wall-clock time per task, in task order) and applies the run budgets per pack (`pack_of`);
 /// tasks of a stopped pack get `stopped(task, reason, ran)`, where `ran` tells whether the
 /// task had run (in the batch that stopped its pack) and its outcome was dropped.
 pub(crate) fn run_in_order<T, R, S>(
@@ -26,7 +26,7 @@ pub(crate) fn run_in_order<T, R, S>(
     stopped: S,
 ) -> Vec<UnitOutcome>
 where
-    R: Fn(&[&T]) -> Vec<(UnitOutcome, u64)>,
+    R: Fn(&[&T]) -> Vec<(UnitOutcome, (u64, std::time::Duration))>,
     S: Fn(&T, StopReason, bool) -> UnitOutcome,
 {
     let workers = workers.max(1);
@@ -51,9 +51,9 @@ where
                 outcomes.push(stopped(task, reason.clone(), outcome.is_some()));
                 continue;
             }
-            let Some((mut outcome, fuel)) = outcome else { break };
+            let Some((mut outcome, spent)) = outcome else { break };
             failed |= outcome.result.is_err();
-            outcome.result = spend[pack].account(limits, fuel, outcome.result);
+            outcome.result = spend[pack].account(limits, spent, outcome.result);
             if matches!(outcome.result, Err(crate::sandbox::EvalError::Stopped { .. })) {
                 outcome.logs.clear();
             }

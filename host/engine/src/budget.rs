@@ -6,6 +6,8 @@
 //!
 //! - **fuel per run**: the fuel a pack's units consumed, together;
 //! - **results per run**: the results a pack's units returned, together;
+//! - **time per run**: the wall-clock time a pack's units took, together (the one budget that
+//!   depends on the machine: a run it stops is not reproducible, every other one is);
 //! - **identical failures**: after this many units of a pack failed the same way (the same
 //!   error kind; refusals do not count, a pack may refuse what it cannot judge), the pack is
 //!   stopped.
@@ -17,6 +19,7 @@
 //! the same at any thread count.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use crate::sandbox::EvalError;
 
@@ -28,6 +31,7 @@ pub use crate::sandbox::StopReason;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PackSpend {
     fuel: u64,
+    time: Duration,
     results: usize,
     failures: BTreeMap<&'static str, usize>,
     stopped: Option<StopReason>,
@@ -45,13 +49,14 @@ impl PackSpend {
     pub(crate) fn account<T>(
         &mut self,
         limits: &RunLimits,
-        fuel: u64,
+        (fuel, time): (u64, Duration),
         result: Result<Vec<T>, EvalError>,
     ) -> Result<Vec<T>, EvalError> {
         if let Some(reason) = &self.stopped {
             return Err(EvalError::Stopped { reason: reason.clone() });
         }
         self.fuel = self.fuel.saturating_add(fuel);
+        self.time = self.time.saturating_add(time);
         let kept = match result {
             Ok(results) if self.results.saturating_add(results.len()) > limits.results => {
                 let reason = StopReason::Results { limit: limits.results };
@@ -75,6 +80,9 @@ impl PackSpend {
         };
         if self.stopped.is_none() && self.fuel > limits.fuel {
             self.stopped = Some(StopReason::Fuel { budget: limits.fuel });
+        }
+        if self.stopped.is_none() && self.time > limits.time {
+            self.stopped = Some(StopReason::Time { seconds: limits.time.as_secs() });
         }
         kept
     }

@@ -113,6 +113,7 @@ pub fn evaluate(
     let total = tasks.len();
     let run = |task: &Task| {
         let level = task.spec.level;
+        let started = std::time::Instant::now();
         let bytes = dudao_dataset::unit_json(&prepared, task.pack, task.spec, task.subject);
         let subject_id = &prepared.subject(level, task.subject).id;
         let (mut result, logs, fuel) = packs[task.pack].evaluate_metered(sandbox, level, subject_id, &bytes);
@@ -123,7 +124,7 @@ pub fn evaluate(
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             (progress.0)(finished, total);
         }
-        (UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }, fuel)
+        (UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }, (fuel, started.elapsed()))
     };
     let pool =
         options.threads.and_then(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().ok());

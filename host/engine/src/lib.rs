@@ -36,6 +36,7 @@ mod batches;
 pub mod budget;
 pub mod cache;
 pub mod casetest;
+pub mod compiling;
 pub mod declarative;
 pub mod evaluate;
 pub mod fileguard;

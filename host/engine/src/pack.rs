@@ -374,10 +374,21 @@ pub(crate) fn compile(sandbox: &Sandbox, path: &Path, bytes: &[u8]) -> Result<Mo
     let owned = bytes.to_vec();
     let (sender, receiver) = std::sync::mpsc::channel();
     // A compilation that overruns is abandoned: its thread finishes (within the module limits
-    // above, in seconds) and its result is dropped.
+    // above, in seconds) and its result is dropped. It holds its slot until then, so abandoned
+    // compilations cannot pile up (crate::compiling).
+    let Some(slot) = crate::compiling::slot(crate::compiling::SLOT_WAIT) else {
+        return Err(PackError::Limit {
+            path: path.to_owned(),
+            error: crate::vet::ModuleLimitError::CompileBusy {
+                running: crate::compiling::MAX_COMPILATIONS,
+                millis: crate::compiling::SLOT_WAIT.as_millis(),
+            },
+        });
+    };
     let worker = std::thread::Builder::new().name("dudao-compile".to_owned()).spawn(move || {
         let compiled = crate::cache::compile(cache.as_ref(), &engine, &owned);
         let _ = sender.send(compiled.map_err(|error| error.root_cause().to_string()));
+        drop(slot);
     });
     if let Err(error) = worker {
         return Err(PackError::NotWasm { path: path.to_owned(), message: format!("cannot start compiling: {error}") });

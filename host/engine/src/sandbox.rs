@@ -452,6 +452,8 @@ pub struct LimitOverrides {
     pub run_fuel: Option<u64>,
     /// Evaluations of one pack that may fail the same way before it is stopped for the run.
     pub max_identical_failures: Option<usize>,
+    /// Wall-clock seconds all evaluations of one pack may take together in a run.
+    pub run_seconds: Option<u64>,
 }
 
 impl LimitOverrides {
@@ -464,6 +466,7 @@ impl LimitOverrides {
             run: RunLimits {
                 fuel: self.run_fuel.unwrap_or(base.run.fuel),
                 identical_failures: self.max_identical_failures.unwrap_or(base.run.identical_failures),
+                time: self.run_seconds.map_or(base.run.time, Duration::from_secs),
                 ..base.run
             },
             ..base
@@ -480,11 +483,21 @@ pub struct RunLimits {
     pub results: usize,
     /// Units of a pack that may fail with the same error kind before the pack is stopped.
     pub identical_failures: usize,
+    /// Wall-clock time all units of a pack may take together (summed over worker threads).
+    /// The fuel budget bounds computation; this bounds what fuel does not meter (bulk memory
+    /// operations, growing memory) in a pack that stays just under its deadline in every unit.
+    /// It is the one budget that depends on the machine: a run it stops is not reproducible.
+    pub time: Duration,
 }
 
 impl Default for RunLimits {
     fn default() -> RunLimits {
-        RunLimits { fuel: 2_000_000_000_000, results: 20_000_000, identical_failures: 10 }
+        RunLimits {
+            fuel: 2_000_000_000_000,
+            results: 20_000_000,
+            identical_failures: 10,
+            time: Duration::from_secs(600),
+        }
     }
 }
 
@@ -505,6 +518,12 @@ pub enum StopReason {
     Fuel {
         /// The budget.
         budget: u64,
+    },
+    /// The pack's units took longer together than the run's time budget.
+    #[error("the pack was stopped for the rest of the run: its evaluations took more than {seconds} s together")]
+    Time {
+        /// The budget, in seconds.
+        seconds: u64,
     },
     /// The pack returned its results budget for the run.
     #[error("the pack was stopped for the rest of the run: its results would exceed the run limit of {limit} results")]

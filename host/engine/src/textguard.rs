@@ -55,31 +55,6 @@ pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
     if cell.starts_with(FORMULA_STARTS) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_are_escaped_and_plain_text_is_kept() {
-        assert_eq!(escape_controls("学校 ok: 3/4"), "学校 ok: 3/4");
-        assert_eq!(
-            escape_controls("x\nerror: pack `a` on county `b`\u{1b}]0;owned\u{7}"),
-            "x\\nerror: pack `a` on county `b`\\u{1b}]0;owned\\u{7}"
-        );
-        assert_eq!(escape_controls("\u{202e}evil\u{9b}"), "\\u{202e}evil\\u{9b}");
-    }
-
-    #[test]
-    fn formulas_get_an_apostrophe_and_other_cells_do_not() {
-        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise_formula("-1+1"), "'-1+1");
-        assert_eq!(neutralise_formula("+1"), "'+1");
-        assert_eq!(neutralise_formula("达标 = 是"), "达标 = 是");
-        assert_eq!(neutralise_formula(""), "");
-    }
-}
-
 /// Every text of a manifest that contains an unsafe character, as a problem naming where it
 /// is (`indicators[0].name`) and showing it escaped. Manifest text is printed by `inspect`,
 /// `check`, the summary and the reports, so it must be clean when the pack is loaded.
@@ -120,4 +95,29 @@ pub fn control_character_problems(manifest: &rules_sdk::wire::Manifest) -> Vec<S
         walk(&value, &mut String::new(), &mut problems);
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_plain_text_is_kept() {
+        assert_eq!(escape_controls("学校 ok: 3/4"), "学校 ok: 3/4");
+        assert_eq!(
+            escape_controls("x\nerror: pack `a` on county `b`\u{1b}]0;owned\u{7}"),
+            "x\\nerror: pack `a` on county `b`\\u{1b}]0;owned\\u{7}"
+        );
+        assert_eq!(escape_controls("\u{202e}evil\u{9b}"), "\\u{202e}evil\\u{9b}");
+    }
+
+    #[test]
+    fn formulas_get_an_apostrophe_and_other_cells_do_not() {
+        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise_formula("-1+1"), "'-1+1");
+        assert_eq!(neutralise_formula("+1"), "'+1");
+        assert_eq!(neutralise_formula("达标 = 是"), "达标 = 是");
+        assert_eq!(neutralise_formula(""), "");
+    }
 }

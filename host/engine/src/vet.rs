@@ -148,6 +148,15 @@ pub enum ModuleLimitError {
         /// The bound in milliseconds.
         millis: u128,
     },
+    /// Every compilation slot of the process stayed taken (by other compilations, abandoned
+    /// ones included) for [`crate::compiling::SLOT_WAIT`].
+    #[error("could not be compiled: {running} other modules were still compiling after {millis} ms")]
+    CompileBusy {
+        /// The compilations running ([`crate::compiling::MAX_COMPILATIONS`]).
+        running: usize,
+        /// How long it waited, in milliseconds.
+        millis: u128,
+    },
 }
 
 /// The reason a module could not be read at all (handed on as "not a valid module").
