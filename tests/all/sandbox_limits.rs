@@ -235,6 +235,21 @@ fn issue_14_4_roll_ups_stay_correct_with_thousands_of_rolled_up_indicators() {
     }
 }
 
+/// `dudao ARGS --pack <hostile> --data DATA -o <a temporary out.csv>`.
+fn run_hostile(args: &[&str], data: &std::path::Path) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    Command::new(env!("CARGO_BIN_EXE_dudao"))
+        .args(args)
+        .arg("--pack")
+        .arg(support::hostile())
+        .arg("--data")
+        .arg(data)
+        .arg("-o")
+        .arg(dir.path().join("out.csv"))
+        .output()
+        .expect("dudao runs")
+}
+
 #[test]
 fn issue_14_5_a_pack_that_keeps_failing_the_same_way_is_stopped_for_the_run() {
     // Thirty endless loops and an honest school after them.
@@ -270,27 +285,10 @@ fn issue_14_5_a_pack_that_keeps_failing_the_same_way_is_stopped_for_the_run() {
     );
 
     // The command prints the stop once, not once per subject.
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let output = Command::new(env!("CARGO_BIN_EXE_dudao"))
-        .args([
-            "run",
-            "--format",
-            "csv",
-            "--fuel",
-            "5000000",
-            "--max-identical-failures",
-            "3",
-            "--threads",
-            "2",
-            "--pack",
-        ])
-        .arg(support::hostile())
-        .arg("--data")
-        .arg(data.path())
-        .arg("-o")
-        .arg(dir.path().join("out.csv"))
-        .output()
-        .expect("dudao runs");
+    let output = run_hostile(
+        &["run", "--format", "csv", "--fuel", "5000000", "--max-identical-failures", "3", "--threads", "2"],
+        data.path(),
+    );
     assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().filter(|line| line.starts_with("error:")).collect();
@@ -312,16 +310,7 @@ fn issue_14_5_a_pack_whose_evaluations_outlast_the_run_time_budget_is_stopped() 
     }
 
     // The command names the pack and the budget once, and says how to change it.
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let output = Command::new(env!("CARGO_BIN_EXE_dudao"))
-        .args(["--lang", "zh", "run", "--format", "csv", "--run-seconds", "0", "--pack"])
-        .arg(support::hostile())
-        .arg("--data")
-        .arg(data.path())
-        .arg("-o")
-        .arg(dir.path().join("out.csv"))
-        .output()
-        .expect("dudao runs");
+    let output = run_hostile(&["--lang", "zh", "run", "--format", "csv", "--run-seconds", "0"], data.path());
     assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().filter(|line| line.contains("--run-seconds")).collect();

@@ -26,6 +26,7 @@ pub mod model;
 pub mod openapi;
 pub mod org;
 pub mod packs;
+pub mod paging;
 pub mod upload;
 mod views;
 pub mod web;

@@ -99,6 +99,17 @@ fn result_row() -> RefOr<Schema> {
     ])
 }
 
+/// The query parameters that turn the pages of an operation's lists (`crate::paging`).
+fn page_parameters(method: &str, path: &str) -> &'static [&'static str] {
+    match (method, path) {
+        ("GET", "/api/v1/rounds/{id}") => &["county_page", "zone_page", "school_page"],
+        ("GET", "/api/v1/me" | "/api/v1/units/{id}" | "/api/v1/rounds/{id}/results/{unit}" | "/api/v1/items") => {
+            &["page"]
+        }
+        _ => &[],
+    }
+}
+
 /// The body of a successful response, for the operations whose JSON has a fixed shape.
 fn success_schema(method: &str, path: &str) -> Option<RefOr<Schema>> {
     Some(match (method, path) {
@@ -117,6 +128,7 @@ fn success_schema(method: &str, path: &str) -> Option<RefOr<Schema>> {
                     ("level", of(Type::String)),
                     ("title", of(Type::String)),
                     ("rows", list(result_row())),
+                    ("page", named("Page")),
                 ])),
             ),
         ]),
@@ -133,6 +145,7 @@ fn success_schema(method: &str, path: &str) -> Option<RefOr<Schema>> {
                 ]),
             ),
             ("children", list(result_row())),
+            ("page", named("Page")),
         ]),
         ("POST", "/api/v1/rounds/{id}/data/{unit}") => named("UploadOutcome"),
         ("GET", "/api/v1/audit") => object(vec![("entries", list(named("AuditEntry")))]),
@@ -211,6 +224,16 @@ pub fn document() -> OpenApi {
                 );
             }
         }
+        for name in page_parameters(operation.method, operation.path) {
+            builder = builder.parameter(
+                ParameterBuilder::new()
+                    .name(*name)
+                    .parameter_in(ParameterIn::Query)
+                    .required(Required::False)
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1))))
+                    .description(Some(format!("页码（每页 {} 条，超出范围时取最近的一页）", crate::paging::PAGE_SIZE))),
+            );
+        }
         if operation.method == "POST" && !operation.public {
             builder = builder.parameter(
                 ParameterBuilder::new()
@@ -239,6 +262,41 @@ pub fn document() -> OpenApi {
                 .schema_from::<crate::packs::LocalPack>()
                 .schema_from::<crate::packs::PackIndicator>()
                 .schema_from::<crate::packs::PackUploadOutcome>()
+                .schema(
+                    "Page",
+                    ObjectBuilder::new()
+                        .description(Some("列表的一页"))
+                        .property(
+                            "number",
+                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("页码，从 1 起")),
+                        )
+                        .property("pages", ObjectBuilder::new().schema_type(Type::Integer).description(Some("总页数")))
+                        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("总条数")))
+                        .property("size", ObjectBuilder::new().schema_type(Type::Integer).description(Some("每页条数")))
+                        .property(
+                            "first",
+                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("本页第一条的序号")),
+                        )
+                        .property(
+                            "last",
+                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("本页最后一条的序号")),
+                        )
+                        .property(
+                            "param",
+                            ObjectBuilder::new().schema_type(Type::String).description(Some("翻页的查询参数名")),
+                        )
+                        .property(
+                            "previous",
+                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("上一页，无则为 null")),
+                        )
+                        .property(
+                            "next",
+                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("下一页，无则为 null")),
+                        )
+                        .required("number")
+                        .required("pages")
+                        .required("total"),
+                )
                 .schema(
                     "ErrorBody",
                     ObjectBuilder::new()

@@ -19,6 +19,7 @@ impl Views {
         let mut env = Environment::new();
         for (name, source) in templates![
             "base.html",
+            "pager.html",
             "login.html",
             "home.html",
             "unit.html",

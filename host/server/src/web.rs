@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, Multipart, Path, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -23,6 +23,7 @@ use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::db::context;
 use crate::engine::{self, RoundInfo};
 use crate::model::{self, Role, Unit, User};
+use crate::paging::Page;
 use crate::upload;
 
 mod packs;
@@ -398,26 +399,45 @@ fn removal(name: &'static str) -> axum_extra::extract::cookie::Cookie<'static> {
 
 // ---- organisation ---------------------------------------------------------------------------
 
+/// The order units are listed in: the city, counties, zones, schools, each in dataset order.
+const UNIT_ORDER: &str = "CASE level WHEN 'city' THEN 0 WHEN 'county' THEN 1 WHEN 'zone' THEN 2 ELSE 3 END, position";
+
+fn unit_of(row: &sqlx::any::AnyRow) -> Unit {
+    Unit {
+        id: row.try_get("id").unwrap_or_default(),
+        level: row.try_get("level").unwrap_or_default(),
+        name: row.try_get("name").unwrap_or_default(),
+        county_id: row.try_get("county_id").unwrap_or_default(),
+        zone_id: row.try_get("zone_id").unwrap_or_default(),
+    }
+}
+
+/// A page of the units `user` sees that also meet `condition` (parameters `binds`, numbered
+/// from `$1`), in [`UNIT_ORDER`].
+async fn units_page(
+    ctx: &Ctx,
+    user: &User,
+    (condition, binds): (&str, Vec<Bind>),
+    paging: (&HashMap<String, String>, &str),
+) -> Result<(Vec<Unit>, Page), Response> {
+    let (scope, bind) = access::sees_sql(user, access::UNIT_COLUMNS, binds.len() + 1);
+    let mut binds = binds;
+    binds.extend(bind.map(Bind::Text));
+    let from = format!("FROM units WHERE {condition} AND {scope}");
+    let (rows, page) =
+        paged(ctx, ("id, level, name, county_id, zone_id", &from, UNIT_ORDER), &binds, paging, "reading units").await?;
+    Ok((rows.iter().map(unit_of).collect(), page))
+}
+
 async fn visible_units(ctx: &Ctx, user: &User) -> Result<Vec<Unit>, Response> {
     let (scope, bind) = access::sees_sql(user, access::UNIT_COLUMNS, 1);
-    let sql = format!(
-        "SELECT id, level, name, county_id, zone_id FROM units WHERE {scope} ORDER BY CASE level WHEN 'city' THEN 0 WHEN 'county' THEN 1 WHEN 'zone' THEN 2 ELSE 3 END, position"
-    );
+    let sql = format!("SELECT id, level, name, county_id, zone_id FROM units WHERE {scope} ORDER BY {UNIT_ORDER}");
     let mut query = sqlx::query(&sql);
     if let Some(bind) = bind {
         query = query.bind(bind);
     }
     let rows = query.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading units")(e)))?;
-    Ok(rows
-        .iter()
-        .map(|row| Unit {
-            id: row.try_get("id").unwrap_or_default(),
-            level: row.try_get("level").unwrap_or_default(),
-            name: row.try_get("name").unwrap_or_default(),
-            county_id: row.try_get("county_id").unwrap_or_default(),
-            zone_id: row.try_get("zone_id").unwrap_or_default(),
-        })
-        .collect())
+    Ok(rows.iter().map(unit_of).collect())
 }
 
 fn unit_json(unit: &Unit) -> Value {
@@ -442,13 +462,16 @@ fn round_json(round: &RoundInfo) -> Value {
     value
 }
 
-async fn home(ctx: Ctx) -> Reply {
+async fn home(ctx: Ctx, Query(query): Query<HashMap<String, String>>) -> Reply {
     let user = ctx.user()?.clone();
     let rounds = engine::rounds(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
-    let units = visible_units(&ctx, &user).await?;
-    let shown: Vec<Value> =
-        units.iter().filter(|unit| unit.level != "school" || units.len() < 60).take(80).map(unit_json).collect();
-    let overdue = overdue_items(&ctx, &user).await?.len();
+    // The units the account sees, a page at a time; schools only when there are few (a zone's,
+    // a school's own), the others are reached through their county's or zone's page.
+    let (_, all) = units_page(&ctx, &user, ("1 = 1", Vec::new()), (&query, "page")).await?;
+    let condition = if all.total < 60 { "1 = 1" } else { "level <> 'school'" };
+    let (units, page) = units_page(&ctx, &user, (condition, Vec::new()), (&query, "page")).await?;
+    let shown: Vec<Value> = units.iter().map(unit_json).collect();
+    let overdue = overdue_count(&ctx, &user).await?;
     Ok(ctx.render(
         "home.html",
         json!({
@@ -456,21 +479,18 @@ async fn home(ctx: Ctx) -> Reply {
             "scope": scope_words(&user),
             "rounds": rounds.iter().map(round_json).collect::<Vec<_>>(),
             "units": shown,
+            "page": page.json("page"),
             "can_submit": access::submits_data(&user, &user.unit),
             "overdue": overdue,
         }),
     ))
 }
 
-async fn unit_page(ctx: Ctx, Path(id): Path<String>) -> Reply {
+async fn unit_page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<HashMap<String, String>>) -> Reply {
     let user = ctx.user()?.clone();
     let unit = ctx.unit(&id).await?;
-    let children: Vec<Value> = visible_units(&ctx, &user)
-        .await?
-        .iter()
-        .filter(|child| child.id != unit.id && is_child(&unit, child))
-        .map(unit_json)
-        .collect();
+    let (children, page) = units_page(&ctx, &user, children_of(&unit), (&query, "page")).await?;
+    let children: Vec<Value> = children.iter().map(unit_json).collect();
     let rows = sqlx::query(
         "SELECT r.round_id, d.title, r.total, r.grade FROM results r JOIN rounds d ON d.id = r.round_id WHERE r.unit_id = $1 ORDER BY r.round_id DESC",
     )
@@ -485,17 +505,24 @@ async fn unit_page(ctx: Ctx, Path(id): Path<String>) -> Reply {
                 "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()})
         })
         .collect();
-    Ok(ctx.render("unit.html", json!({"unit": unit_json(&unit), "children": children, "results": results})))
+    Ok(ctx.render(
+        "unit.html",
+        json!({"unit": unit_json(&unit), "children": children, "page": page.json("page"), "results": results}),
+    ))
 }
 
-/// Whether `child` is directly below `parent` in the organisation.
-fn is_child(parent: &Unit, child: &Unit) -> bool {
-    match (parent.level.as_str(), child.level.as_str()) {
-        ("city", "county") => true,
-        ("county", "zone") => child.county_id.as_deref() == Some(parent.id.as_str()),
-        ("county", "school") => child.county_id.as_deref() == Some(parent.id.as_str()) && child.zone_id.is_none(),
-        ("zone", "school") => child.zone_id.as_deref() == Some(parent.id.as_str()),
-        _ => false,
+/// The units directly below `parent` in the organisation, as an SQL condition on the units
+/// table: the city's counties, a county's zones and its schools outside any zone, a zone's
+/// schools.
+fn children_of(parent: &Unit) -> (&'static str, Vec<Bind>) {
+    let id = || vec![Bind::Text(parent.id.clone())];
+    match parent.level.as_str() {
+        "city" => ("level = 'county'", Vec::new()),
+        "county" => {
+            ("(level = 'zone' AND county_id = $1 OR level = 'school' AND county_id = $1 AND zone_id IS NULL)", id())
+        }
+        "zone" => ("level = 'school' AND zone_id = $1", id()),
+        _ => ("1 = 0", Vec::new()),
     }
 }
 
@@ -541,37 +568,86 @@ async fn create_round(ctx: Ctx, request: Request) -> Reply {
     Ok(ctx.done(&format!("/rounds/{id}"), json!({"id": id})))
 }
 
-/// Result rows of a round at a level, limited to what the user sees (and, with `parent`, to
-/// the rows whose `county_id` or `zone_id` column is that unit), filtered by the database.
+/// A value bound to a query parameter.
+#[derive(Debug, Clone)]
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// Counts the rows of `from` (`FROM … WHERE …`, parameters `binds`) and reads the page of them
+/// the query parameter `param` asks for, `columns` in `order`.
+async fn paged(
+    ctx: &Ctx,
+    (columns, from, order): (&str, &str, &str),
+    binds: &[Bind],
+    (query, param): (&HashMap<String, String>, &str),
+    what: &'static str,
+) -> Result<(Vec<sqlx::any::AnyRow>, Page), Response> {
+    fn bound<'q>(
+        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        binds: &[Bind],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for bind in binds {
+            query = match bind {
+                Bind::Int(value) => query.bind(*value),
+                Bind::Text(value) => query.bind(value.clone()),
+            };
+        }
+        query
+    }
+    let count_sql = format!("SELECT COUNT(*) AS n {from}");
+    let total: i64 = bound(sqlx::query(&count_sql), binds)
+        .fetch_one(&ctx.state.db.pool)
+        .await
+        .and_then(|row| row.try_get("n"))
+        .map_err(|e| ctx.internal(context(what)(e)))?;
+    let page = Page::of(query, param, total);
+    let sql = format!("SELECT {columns} {from} ORDER BY {order} {}", page.sql());
+    let rows = bound(sqlx::query(&sql), binds)
+        .fetch_all(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context(what)(e)))?;
+    Ok((rows, page))
+}
+
+/// A page of the result rows of a round at a level, limited to what the user sees (and, with
+/// `parent`, to the rows whose `county_id` or `zone_id` column is that unit), filtered by the
+/// database; the page is the one the query parameter `paging.1` asks for.
 async fn result_rows(
     ctx: &Ctx,
     user: &User,
-    round: i64,
-    level: &str,
+    (round, level): (i64, &str),
     parent: Option<(&'static str, &str)>,
-) -> Result<Vec<Value>, Response> {
+    paging: (&HashMap<String, String>, &str),
+) -> Result<(Vec<Value>, Page), Response> {
     let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 4);
     // `$3` is always used (an unused parameter has no type on PostgreSQL).
     let below = parent.map_or_else(|| "$3 = ''".to_owned(), |(column, _)| format!("{column} = $3"));
-    let sql = format!(
-        "SELECT unit_id, name, county_id, zone_id, total, grade FROM results WHERE round_id = $1 AND level = $2 AND {below} AND {scope} ORDER BY position"
-    );
-    let mut query = sqlx::query(&sql).bind(round).bind(level).bind(parent.map_or("", |(_, id)| id).to_owned());
-    if let Some(bind) = bind {
-        query = query.bind(bind);
-    }
-    let rows = query.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading results")(e)))?;
-    Ok(rows
+    let from = format!("FROM results WHERE round_id = $1 AND level = $2 AND {below} AND {scope}");
+    let mut binds =
+        vec![Bind::Int(round), Bind::Text(level.to_owned()), Bind::Text(parent.map_or("", |(_, id)| id).to_owned())];
+    binds.extend(bind.map(Bind::Text));
+    let (rows, page) = paged(
+        ctx,
+        ("unit_id, name, county_id, zone_id, total, grade", &from, "position"),
+        &binds,
+        paging,
+        "reading results",
+    )
+    .await?;
+    let rows = rows
         .iter()
         .map(|row| {
             json!({"unit_id": row.try_get::<String, _>("unit_id").unwrap_or_default(), "name": row.try_get::<String, _>("name").unwrap_or_default(),
                 "county_id": row.try_get::<Option<String>, _>("county_id").unwrap_or_default(), "zone_id": row.try_get::<Option<String>, _>("zone_id").unwrap_or_default(),
                 "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()})
         })
-        .collect())
+        .collect();
+    Ok((rows, page))
 }
 
-async fn round_page(ctx: Ctx, Path(id): Path<i64>) -> Reply {
+async fn round_page(ctx: Ctx, Path(id): Path<i64>, Query(query): Query<HashMap<String, String>>) -> Reply {
     let user = ctx.user()?.clone();
     let round = ctx.round(id).await?;
     let has_results = matches!(round.status.as_str(), "done" | "published")
@@ -581,9 +657,10 @@ async fn round_page(ctx: Ctx, Path(id): Path<i64>) -> Reply {
         for (level, title) in
             [("city", "全市"), ("county", "各县（市、区）"), ("zone", "督学责任区"), ("school", "学校")]
         {
-            let rows = result_rows(&ctx, &user, id, level, None).await?;
+            let param = format!("{level}_page");
+            let (rows, page) = result_rows(&ctx, &user, (id, level), None, (&query, &param)).await?;
             if !rows.is_empty() {
-                groups.push(json!({"level": level, "title": title, "rows": rows}));
+                groups.push(json!({"level": level, "title": title, "rows": rows, "page": page.json(&param)}));
             }
         }
     }
@@ -657,7 +734,11 @@ async fn round_report(ctx: Ctx, Path(id): Path<i64>) -> Reply {
     Ok(Html(row.try_get::<String, _>("html").unwrap_or_default()).into_response())
 }
 
-async fn results_page(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>) -> Reply {
+async fn results_page(
+    ctx: Ctx,
+    Path((id, unit_id)): Path<(i64, String)>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
     let user = ctx.user()?.clone();
     let round = ctx.round(id).await?;
     let unit = ctx.unit(&unit_id).await?;
@@ -671,16 +752,17 @@ async fn results_page(ctx: Ctx, Path((id, unit_id)): Path<(i64, String)>) -> Rep
     let detail: Value =
         serde_json::from_str(&row.try_get::<String, _>("detail").unwrap_or_default()).unwrap_or_default();
     // The units directly below: the city's counties, a county's zones, a zone's schools.
-    let children = match unit.level.as_str() {
-        "city" => result_rows(&ctx, &user, id, "county", None).await?,
-        "county" => result_rows(&ctx, &user, id, "zone", Some(("county_id", &unit.id))).await?,
-        "zone" => result_rows(&ctx, &user, id, "school", Some(("zone_id", &unit.id))).await?,
-        _ => Vec::new(),
+    let paging = (&query, "page");
+    let (children, page) = match unit.level.as_str() {
+        "city" => result_rows(&ctx, &user, (id, "county"), None, paging).await?,
+        "county" => result_rows(&ctx, &user, (id, "zone"), Some(("county_id", &unit.id)), paging).await?,
+        "zone" => result_rows(&ctx, &user, (id, "school"), Some(("zone_id", &unit.id)), paging).await?,
+        _ => (Vec::new(), Page::of(&query, "page", 0)),
     };
     Ok(ctx.render(
         "results.html",
         json!({"round": round_json(&round), "unit": unit_json(&unit), "name": unit.name, "level_chinese": unit.level_chinese(),
-            "detail": detail, "children": children}),
+            "detail": detail, "children": children, "page": page.json("page")}),
     ))
 }
 
@@ -990,18 +1072,37 @@ async fn scoped_items(ctx: &Ctx, user: &User, overdue: bool) -> Result<Vec<ItemR
     Ok(rows.iter().map(|row| item_of(row, &today)).collect())
 }
 
-async fn visible_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
-    scoped_items(ctx, user, false).await
-}
-
 async fn overdue_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
     scoped_items(ctx, user, true).await
 }
 
-async fn items_page(ctx: Ctx) -> Reply {
+/// The number of items `user` sees that are past their deadline and neither accepted nor closed.
+async fn overdue_count(ctx: &Ctx, user: &User) -> Result<i64, Response> {
+    let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 2);
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM items WHERE deadline < $1 AND state NOT IN ('accepted', 'closed') AND {scope}"
+    );
+    let mut query = sqlx::query(&sql).bind(ctx.state.today());
+    if let Some(bind) = bind {
+        query = query.bind(bind);
+    }
+    query
+        .fetch_one(&ctx.state.db.pool)
+        .await
+        .and_then(|row| row.try_get("n"))
+        .map_err(|e| ctx.internal(context("reading items")(e)))
+}
+
+async fn items_page(ctx: Ctx, Query(query): Query<HashMap<String, String>>) -> Reply {
     let user = ctx.user()?.clone();
-    let items: Vec<Value> = visible_items(&ctx, &user).await?.into_iter().map(|item| item.json).collect();
-    Ok(ctx.render("items.html", json!({"items": items})))
+    let today = ctx.state.today();
+    let (scope, bind) = access::sees_sql(&user, access::RESULT_COLUMNS, 1);
+    let from = format!("FROM items WHERE {scope}");
+    let binds: Vec<Bind> = bind.map(Bind::Text).into_iter().collect();
+    let (rows, page) =
+        paged(&ctx, (ITEM_COLUMNS, &from, "round_id DESC, id"), &binds, (&query, "page"), "reading items").await?;
+    let items: Vec<Value> = rows.iter().map(|row| item_of(row, &today).json).collect();
+    Ok(ctx.render("items.html", json!({"items": items, "page": page.json("page")})))
 }
 
 async fn load_item(ctx: &Ctx, id: i64) -> Result<ItemRow, Response> {
@@ -1198,20 +1299,28 @@ async fn item_attachment(ctx: Ctx, Path((id, report)): Path<(i64, i64)>) -> Repl
 async fn orders_page(ctx: Ctx) -> Reply {
     let user = ctx.user()?.clone();
     let overdue = overdue_items(&ctx, &user).await?;
-    let units = model::units(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
+    // The counties' names (a school's order is issued by its county); not every unit's.
+    let counties: HashMap<String, String> = sqlx::query("SELECT id, name FROM units WHERE level = 'county'")
+        .fetch_all(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading units")(e)))?
+        .iter()
+        .map(|row| (row.try_get("id").unwrap_or_default(), row.try_get("name").unwrap_or_default()))
+        .collect();
     let name_of = |id: &Option<String>| {
         id.as_ref()
-            .and_then(|id| units.iter().find(|u| &u.id == id))
-            .map(|u| u.name.clone())
+            .and_then(|id| counties.get(id))
+            .cloned()
             .unwrap_or_else(|| "焦作市人民政府教育督导委员会办公室".to_owned())
     };
     let mut orders: Vec<Value> = Vec::new();
+    let mut order_of: HashMap<String, usize> = HashMap::new();
     let today = ctx.state.today();
     for item in overdue {
-        let position = orders.iter().position(|order| order["unit_id"].as_str() == Some(item.unit.id.as_str()));
-        let index = match position {
-            Some(index) => index,
+        let index = match order_of.get(&item.unit.id) {
+            Some(index) => *index,
             None => {
+                order_of.insert(item.unit.id.clone(), orders.len());
                 let supervisor =
                     if item.unit.level == "school" { name_of(&item.unit.county_id) } else { name_of(&None) };
                 orders.push(json!({"unit_id": item.unit.id, "unit_name": item.unit.name, "level": item.unit.level,

@@ -8,5 +8,6 @@ mod access;
 mod browser;
 mod lifecycle;
 mod packs;
+mod paging;
 mod storage;
 mod submission;

@@ -10,6 +10,7 @@ mod county;
 mod docx;
 mod followup;
 mod html;
+mod index;
 mod markdown;
 pub mod numbers;
 mod rectification;
@@ -222,6 +223,8 @@ pub struct Report {
     pub view: View,
     /// The rectification loop.
     pub rectification: Rectification,
+    /// The items and orders of each unit.
+    items: index::Items,
 }
 
 impl std::ops::Deref for Report {
@@ -266,6 +269,8 @@ pub struct View {
     pub grade_names: Vec<String>,
     /// Units per level, in dataset order.
     pub units: BTreeMap<Level, Vec<UnitReport>>,
+    /// The schools of each county and zone.
+    members: index::Members,
 }
 
 impl Report {
@@ -273,11 +278,11 @@ impl Report {
     /// those), in list order.
     pub fn items_of(&self, county: usize) -> Vec<&Item> {
         let Some(id) = self.level(Level::County).get(county).map(|unit| unit.id.as_str()) else { return Vec::new() };
-        self.rectification
-            .items
-            .iter()
-            .filter(|item| item.unit_id == id || item.supervisor_id.as_deref() == Some(id))
-            .collect()
+        self.items_at(index::merged([self.items.own(id), self.items.supervised(id)]))
+    }
+
+    fn items_at(&self, positions: Vec<usize>) -> Vec<&Item> {
+        positions.into_iter().map(|at| &self.rectification.items[at]).collect()
     }
 
     /// The supervision orders of a county and of its schools, in order.
@@ -289,29 +294,22 @@ impl Report {
     /// schools' (its 责任督学 follows them up), in list order.
     pub fn items_of_unit(&self, level: Level, index: usize) -> Vec<&Item> {
         let Some(unit) = self.level(level).get(index) else { return Vec::new() };
-        let schools: Vec<&str> = match level {
-            Level::Zone => self.schools_of_zone(index).map(|school| school.id.as_str()).collect(),
-            _ => Vec::new(),
-        };
-        self.rectification
-            .items
-            .iter()
-            .filter(|item| item.unit_id == unit.id || schools.contains(&item.unit_id.as_str()))
-            .collect()
+        let mut lists = vec![self.items.own(&unit.id)];
+        if level == Level::Zone {
+            lists.extend(self.schools_of_zone(index).map(|school| self.items.own(&school.id)));
+        }
+        self.items_at(index::merged(lists))
     }
 
     /// The supervision orders that cover any of `items`, in order.
     pub fn orders_covering(&self, items: &[&Item]) -> Vec<&Order> {
-        self.rectification
-            .orders
-            .iter()
-            .filter(|order| order.items.iter().any(|id| items.iter().any(|item| item.id == *id)))
-            .collect()
+        let orders = index::merged(items.iter().map(|item| self.items.orders(&item.id)));
+        orders.into_iter().map(|at| &self.rectification.orders[at]).collect()
     }
 
     /// The rectification item with this id.
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.rectification.items.iter().find(|item| item.id == id)
+        self.items.position(id).map(|at| &self.rectification.items[at])
     }
 }
 
@@ -328,12 +326,14 @@ impl View {
 
     /// A county's schools.
     pub fn schools_of(&self, county: usize) -> impl Iterator<Item = &UnitReport> {
-        self.level(Level::School).iter().filter(move |school| school.county == Some(county))
+        let schools = self.level(Level::School);
+        self.members.of_county(county).iter().map(move |&at| &schools[at])
     }
 
     /// The schools of a zone (督学责任区), in dataset order.
     pub fn schools_of_zone(&self, zone: usize) -> impl Iterator<Item = &UnitReport> {
-        self.level(Level::School).iter().filter(move |school| school.zone == Some(zone))
+        let schools = self.level(Level::School);
+        self.members.of_zone(zone).iter().map(move |&at| &schools[at])
     }
 
     /// Schools per overall grade for a county, in grade order (plus `未定级`).
@@ -649,6 +649,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
         dataset_sha256: evaluation.dataset.sha256.clone(),
         packs,
         grade_names,
+        members: index::Members::of(units.get(&Level::School).map_or(&[], Vec::as_slice)),
         units,
     };
     if let Some((path, previous)) = &options.previous {
@@ -656,7 +657,8 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
     }
     let rectification =
         rectification::rectification(evaluation, round, &view, options.previous.as_ref().map(|(_, previous)| previous));
-    Ok(Report { view, rectification })
+    let items = index::Items::of(&rectification.items, &rectification.orders);
+    Ok(Report { view, rectification, items })
 }
 
 /// The files `dudao report` writes into its output folder (besides the county documents in
