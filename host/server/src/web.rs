@@ -467,8 +467,18 @@ async fn home(ctx: Ctx, Query(query): Query<HashMap<String, String>>) -> Reply {
     let rounds = engine::rounds(&ctx.state.db).await.map_err(|e| ctx.internal(e))?;
     // The units the account sees, a page at a time; schools only when there are few (a zone's,
     // a school's own), the others are reached through their county's or zone's page.
-    let (_, all) = units_page(&ctx, &user, ("1 = 1", Vec::new()), (&query, "page")).await?;
-    let condition = if all.total < 60 { "1 = 1" } else { "level <> 'school'" };
+    let (scope, bind) = access::sees_sql(&user, access::UNIT_COLUMNS, 1);
+    let sql = format!("SELECT COUNT(*) AS n FROM units WHERE {scope}");
+    let mut count = sqlx::query(&sql);
+    if let Some(bind) = bind {
+        count = count.bind(bind);
+    }
+    let all: i64 = count
+        .fetch_one(&ctx.state.db.pool)
+        .await
+        .and_then(|row| row.try_get("n"))
+        .map_err(|e| ctx.internal(context("reading units")(e)))?;
+    let condition = if all < 60 { "1 = 1" } else { "level IN ('city', 'county', 'zone')" };
     let (units, page) = units_page(&ctx, &user, (condition, Vec::new()), (&query, "page")).await?;
     let shown: Vec<Value> = units.iter().map(unit_json).collect();
     let overdue = overdue_count(&ctx, &user).await?;
