@@ -153,7 +153,11 @@ fn report_writes_every_file_and_the_rectification_section() {
         let name = entry.expect("entry").file_name();
         let name = Path::new("counties").join(name);
         county_files += 1;
-        assert!(std::fs::read(dir.join(&name)).ok() == std::fs::read(again.join(&name)).ok(), "{} differs", name.display());
+        assert!(
+            std::fs::read(dir.join(&name)).ok() == std::fs::read(again.join(&name)).ok(),
+            "{} differs",
+            name.display()
+        );
     }
     assert!(county_files >= 20, "{county_files} county documents");
 }
@@ -1171,8 +1175,23 @@ fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills()
     let xml = xlsx_part(&report, "word/document.xml");
     // The parts of the HTML document, numbered alike.
     let html = std::fs::read_to_string(report.with_extension("html")).expect("html");
-    let headings: Vec<&str> = html.split("<h2").skip(1).map(|rest| &rest[rest.find('>').expect(">") + 1..rest.find("</h2>").expect("</h2>")]).collect();
-    assert_eq!(headings, ["一、总体情况", "二、主要问题", "三、图表", "四、指标结果", "五、学校情况", "六、整改清单", "七、回头看与督办"]);
+    let headings: Vec<&str> = html
+        .split("<h2")
+        .skip(1)
+        .map(|rest| &rest[rest.find('>').expect(">") + 1..rest.find("</h2>").expect("</h2>")])
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "一、总体情况",
+            "二、主要问题",
+            "三、图表",
+            "四、指标结果",
+            "五、学校情况",
+            "六、整改清单",
+            "七、回头看与督办"
+        ]
+    );
     let mut previous = 0;
     for heading in headings {
         let at = xml.find(&format!(">{heading}<")).unwrap_or_else(|| panic!("heading {heading}"));
@@ -1227,7 +1246,7 @@ fn docx_parts(path: &Path) -> Vec<(String, Vec<u8>)> {
             let mut file = archive.by_index(index).expect("entry");
             let mut bytes = Vec::new();
             file.read_to_end(&mut bytes).expect("readable");
-            (file.name().to_owned(), bytes)
+            (file.name().expect("entry name").into_owned(), bytes)
         })
         .collect()
 }
@@ -1297,8 +1316,10 @@ fn county_docx_has_the_html_figures_as_native_charts() {
     }
     // The HTML figures: caption and the numbers on each bar (`<title>category series：value</title>`).
     let html = std::fs::read_to_string(path.with_extension("html")).expect("html");
-    let figures: Vec<&str> = html.split("<figure>").skip(1).map(|rest| &rest[..rest.find("</figure>").expect("end")]).collect();
-    let charts: Vec<&String> = parts.iter().map(|(name, _)| name).filter(|name| name.starts_with("word/charts/chart")).collect();
+    let figures: Vec<&str> =
+        html.split("<figure>").skip(1).map(|rest| &rest[..rest.find("</figure>").expect("end")]).collect();
+    let charts: Vec<&String> =
+        parts.iter().map(|(name, _)| name).filter(|name| name.starts_with("word/charts/chart")).collect();
     assert_eq!(figures.len(), 3, "two packs with dimensions and the grades of 马村区's schools");
     assert_eq!(charts.len(), figures.len(), "a chart per HTML figure: {charts:?}");
     let document = text("word/document.xml");
@@ -1337,24 +1358,41 @@ fn county_docx_has_the_html_figures_as_native_charts() {
             .split("<Relationship ")
             .find(|rel| rel.contains(&format!("Target=\"charts/chart{number}.xml\"")))
             .unwrap_or_else(|| panic!("a relationship to {part}"));
-        assert!(relationship.contains(r#"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart""#));
+        assert!(
+            relationship
+                .contains(r#"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart""#)
+        );
         let id = &relationship[relationship.find("Id=\"").expect("Id") + 4..];
         let id = &id[..id.find('"').expect("quote")];
-        let reference = format!("<c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"{id}\"/>");
+        let reference =
+            format!("<c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"{id}\"/>");
         assert_eq!(document.matches(&format!("r:id=\"{id}\"")).count(), 1, "{part} referenced once");
         let at = document.find(&reference).unwrap_or_else(|| panic!("{part} drawn inline"));
         assert!(at > previous, "charts in the HTML's order");
         previous = at;
         let drawing_start = document[..at].rfind("<w:drawing>").expect("inside a drawing");
         assert!(document[drawing_start..at].contains("<wp:inline"), "an inline drawing");
-        assert!(document[drawing_start..at].contains(r#"<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">"#));
+        assert!(
+            document[drawing_start..at]
+                .contains(r#"<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">"#)
+        );
         // The caption under it, word for word the HTML's.
-        let caption = &figure[figure.find("<figcaption>").expect("caption") + 12..figure.find("</figcaption>").expect("end")];
-        let caption_at = document[at..].find(&format!(">{caption}<")).map(|offset| at + offset);
-        assert!(caption_at.is_some_and(|c| !document[at..c].contains("<c:chart ")), "caption {caption} follows its chart");
+        let caption =
+            &figure[figure.find("<figcaption>").expect("caption") + 12..figure.find("</figcaption>").expect("end")];
+        let after = at + reference.len();
+        let caption_at = document[after..].find(&format!(">{caption}<")).map(|offset| after + offset);
+        assert!(
+            caption_at.is_some_and(|c| !document[after..c].contains("<c:chart ")),
+            "caption {caption} follows its chart"
+        );
         // Each bar of the HTML figure is a cached value of the chart, and nothing else is.
         let chart = text(&part);
-        assert!(chart.contains(r#"<c:barDir val=""#) && chart.contains("<c:catAx>") && chart.contains("<c:valAx>") && chart.contains("<c:legend>"));
+        assert!(
+            chart.contains(r#"<c:barDir val=""#)
+                && chart.contains("<c:catAx>")
+                && chart.contains("<c:valAx>")
+                && chart.contains("<c:legend>")
+        );
         let series = chart_series(&chart);
         let mut bars: Vec<String> = Vec::new();
         for (name, categories, values) in &series {
@@ -1364,7 +1402,11 @@ fn county_docx_has_the_html_figures_as_native_charts() {
                 }
             }
         }
-        let titles: Vec<String> = figure.split("<title>").skip(1).map(|rest| rest[..rest.find("</title>").expect("end")].to_owned()).collect();
+        let titles: Vec<String> = figure
+            .split("<title>")
+            .skip(1)
+            .map(|rest| rest[..rest.find("</title>").expect("end")].to_owned())
+            .collect();
         let (mut bars, mut titles) = (bars, titles);
         bars.sort();
         titles.sort();
@@ -1380,7 +1422,11 @@ fn county_docx_has_the_html_figures_as_native_charts() {
                     .as_array()
                     .expect("subjects")
                     .iter()
-                    .filter(|s| s["level"] == "school" && s["parent"] == machun.as_str() && s["overall"]["grade"] == grade.as_str())
+                    .filter(|s| {
+                        s["level"] == "school"
+                            && s["parent"] == machun.as_str()
+                            && s["overall"]["grade"] == grade.as_str()
+                    })
                     .count();
                 assert_eq!(values[0], Some(count as f64), "{grade} schools of 马村区");
             }
@@ -1402,7 +1448,9 @@ fn county_docx_has_the_html_figures_as_native_charts() {
                     .filter(|score| score["pack"] == pack["id"] && score["level"] == "county")
                     .flat_map(|score| score["tree"].as_array().expect("tree").iter())
                     .filter(|node| node.get("status").is_none())
-                    .map(|node| (node["name"].as_str().expect("name").to_owned(), node["score"].as_f64().expect("score")))
+                    .map(|node| {
+                        (node["name"].as_str().expect("name").to_owned(), node["score"].as_f64().expect("score"))
+                    })
                     .collect()
             };
             let own = dimensions(subject(&results, &machun));
@@ -1415,9 +1463,11 @@ fn county_docx_has_the_html_figures_as_native_charts() {
                 .collect();
             assert_eq!(series[0].1, own.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
             for (index, (name, value)) in own.iter().enumerate() {
-                let all: Vec<f64> = counties.iter().filter_map(|c| c.iter().find(|(n, _)| n == name).map(|(_, v)| *v)).collect();
+                let all: Vec<f64> =
+                    counties.iter().filter_map(|c| c.iter().find(|(n, _)| n == name).map(|(_, v)| *v)).collect();
                 let mean = all.iter().sum::<f64>() / all.len() as f64;
-                let close = |cached: Option<f64>, expected: f64| cached.is_some_and(|c| (c - expected).abs() <= 0.005 + 1e-9);
+                let close =
+                    |cached: Option<f64>, expected: f64| cached.is_some_and(|c| (c - expected).abs() <= 0.005 + 1e-9);
                 assert!(close(series[0].2[index], *value), "{name}: {:?} against {value}", series[0].2[index]);
                 assert!(close(series[1].2[index], mean), "{name} 全市平均: {:?} against {mean}", series[1].2[index]);
             }

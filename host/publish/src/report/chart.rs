@@ -111,7 +111,9 @@ pub(super) fn county_charts(report: &Report, county: usize) -> Vec<Chart> {
         .iter()
         .filter(|score| !report.packs[score.pack].local && score.dimensions.len() >= 2)
         .zip(1..)
-        .map(|(score, figure)| Chart::dimensions(report, unit, score, &peers, ("chart-county-dims", "全市平均"), figure))
+        .map(|(score, figure)| {
+            Chart::dimensions(report, unit, score, &peers, ("chart-county-dims", "全市平均"), figure)
+        })
         .collect();
     if !report.grade_names.is_empty() && report.schools_of(county).next().is_some() {
         let counts: Vec<usize> = report.grade_distribution(county).into_iter().map(|(_, count)| count).collect();

@@ -193,9 +193,11 @@ pub fn county_docx(report: &Report, county: usize) -> Result<Vec<u8>, PublishErr
         doc = doc.add_table(table(&["学校", "综合得分", "综合等级", "未达标指标"], &[46, 18, 18, 18], rows.collect()));
     }
     let items = report.items_of(county);
-    doc = doc
-        .add_paragraph(heading(1, "六、整改清单"))
-        .add_paragraph(text(&format!("共 {} 项{}。", items.len(), deadline_sentence(report))));
+    doc = doc.add_paragraph(heading(1, "六、整改清单")).add_paragraph(text(&format!(
+        "共 {} 项{}。",
+        items.len(),
+        deadline_sentence(report)
+    )));
     let rows = items.iter().enumerate().map(|(index, item)| {
         (
             vec![

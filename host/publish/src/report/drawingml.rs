@@ -125,14 +125,13 @@ pub(super) fn chart_xml(chart: &Chart) -> String {
             PALETTE[index % PALETTE.len()].trim_start_matches('#').to_ascii_uppercase()
         );
         if chart.kind == Kind::Stacked {
-            // Each segment shows its count, as the HTML figure does.
-            out.push_str(r#"<c:dLbls><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:defRPr></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr><c:dLblPos val="ctr"/><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>"#);
+            // Each segment shows its count, as the HTML figure does (an empty one nothing).
+            out.push_str(r#"<c:dLbls><c:numFmt formatCode="0;-0;;@" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:defRPr></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr><c:dLblPos val="ctr"/><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>"#);
         }
         out.push_str("<c:cat>");
         str_ref(&mut out, &categories, &chart.categories);
         out.push_str("</c:cat><c:val>");
-        let values: Vec<Option<f64>> =
-            chart.values.iter().map(|row| row.get(index).copied().flatten()).collect();
+        let values: Vec<Option<f64>> = chart.values.iter().map(|row| row.get(index).copied().flatten()).collect();
         let format = if chart.kind == Kind::Stacked { "0" } else { "0.00" };
         num_ref(&mut out, &format!("{SHEET}!${letters}$2:${letters}${}", rows + 1), &values, format);
         out.push_str("</c:val></c:ser>");
@@ -153,7 +152,7 @@ pub(super) fn chart_xml(chart: &Chart) -> String {
     };
     let _ = write!(
         out,
-        r#"<c:axId val="10001"/><c:axId val="10002"/></c:barChart><c:catAx><c:axId val="10001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="{category_position}"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="10002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx><c:valAx><c:axId val="10002"/><c:scaling><c:orientation val="minMax"/>{scale}</c:scaling><c:delete val="0"/><c:axPos val="{value_position}"/><c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="DDE3E8"/></a:solidFill></a:ln></c:spPr></c:majorGridlines><c:numFmt formatCode="0" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="10001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/>{unit}</c:valAx></c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>"#
+        r#"<c:axId val="10001"/><c:axId val="10002"/></c:barChart><c:catAx><c:axId val="10001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="{category_position}"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="10002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx><c:valAx><c:axId val="10002"/><c:scaling><c:orientation val="minMax"/>{scale}</c:scaling><c:delete val="0"/><c:axPos val="{value_position}"/><c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="DDE3E8"/></a:solidFill></a:ln></c:spPr></c:majorGridlines><c:numFmt formatCode="0" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="10001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/>{unit}</c:valAx></c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>"#
     );
     text_properties(&mut out, 900);
     out.push_str(r#"<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData></c:chartSpace>"#);
@@ -227,7 +226,8 @@ fn document_xml(mut xml: String, charts: &[Chart], width_twips: usize) -> Result
             return Err(broken(&format!("占位段落 {marker} 应恰好出现一次")));
         }
         let at = xml.find(&marker).unwrap_or_default();
-        let start = xml[..at].rfind("<w:p>").max(xml[..at].rfind("<w:p ")).ok_or_else(|| broken("占位段落没有 <w:p>"))?;
+        let start =
+            xml[..at].rfind("<w:p>").max(xml[..at].rfind("<w:p ")).ok_or_else(|| broken("占位段落没有 <w:p>"))?;
         let end = at + xml[at..].find("</w:p>").ok_or_else(|| broken("占位段落没有 </w:p>"))? + "</w:p>".len();
         xml.replace_range(start..end, &drawing_paragraph(chart, index, width_twips));
     }
@@ -261,7 +261,7 @@ pub(super) fn embed(docx: Vec<u8>, charts: &[Chart], width_twips: usize, date: &
     let mut seen = [false; 3];
     for index in 0..archive.len() {
         let mut file = archive.by_index(index).map_err(zip_error)?;
-        let name = file.name().to_owned();
+        let name = file.name().map_err(zip_error)?.into_owned();
         let slot = match name.as_str() {
             "[Content_Types].xml" => 0,
             "word/_rels/document.xml.rels" => 1,
@@ -332,8 +332,11 @@ pub(super) fn embed(docx: Vec<u8>, charts: &[Chart], width_twips: usize, date: &
         );
         out.write_all(relationships.as_bytes()).map_err(io_error)?;
         let data = workbook(chart, &created).map_err(|error| broken(&format!("图{number}的数据表（{error}）")))?;
-        out.start_file(format!("word/embeddings/chart{number}-data.xlsx"), options.compression_method(CompressionMethod::Stored))
-            .map_err(zip_error)?;
+        out.start_file(
+            format!("word/embeddings/chart{number}-data.xlsx"),
+            options.compression_method(CompressionMethod::Stored),
+        )
+        .map_err(zip_error)?;
         out.write_all(&data).map_err(io_error)?;
     }
     Ok(out.finish().map_err(zip_error)?.into_inner())
@@ -366,7 +369,11 @@ mod tests {
         let texts: Vec<String> = xml
             .split("<c:v>")
             .skip(1)
-            .map(|rest| quick_xml::escape::unescape(&rest[..rest.find("</c:v>").expect("</c:v>")]).expect("entities").into_owned())
+            .map(|rest| {
+                quick_xml::escape::unescape(&rest[..rest.find("</c:v>").expect("</c:v>")])
+                    .expect("entities")
+                    .into_owned()
+            })
             .collect();
         assert!(texts.iter().any(|text| text == r#"马村<区>&"新'区"#), "{texts:?}");
     }

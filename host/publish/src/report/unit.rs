@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use rules_sdk::wire::Level;
 
-use super::county::{dimensions_figure, order_page, schools_table};
 use super::chart::Chart;
+use super::county::{dimensions_figure, order_page, schools_table};
 use super::html::{cover, document, esc, finding, fired, indicator_table, items_table, slug};
 use super::rectification::ItemStatus;
 use super::{IndicatorLine, Report, UnitReport, numbers};
