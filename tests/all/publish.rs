@@ -147,6 +147,19 @@ fn report_writes_every_file_and_the_rectification_section() {
     for name in dudao_publish::report::FILES {
         assert!(std::fs::read(dir.join(name)).ok() == std::fs::read(again.join(name)).ok(), "{name} differs");
     }
+    // The county documents too (the DOCX with its charts added to the packed archive).
+    let mut county_files = 0;
+    for entry in std::fs::read_dir(dir.join("counties")).expect("counties") {
+        let name = entry.expect("entry").file_name();
+        let name = Path::new("counties").join(name);
+        county_files += 1;
+        assert!(
+            std::fs::read(dir.join(&name)).ok() == std::fs::read(again.join(&name)).ok(),
+            "{} differs",
+            name.display()
+        );
+    }
+    assert!(county_files >= 20, "{county_files} county documents");
 }
 
 #[test]
@@ -1160,9 +1173,30 @@ fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills()
     let machun = county_id(&results, "马村区");
     let report = dir.join("counties").join(format!("{machun}-马村区.docx"));
     let xml = xlsx_part(&report, "word/document.xml");
-    for heading in ["一、总体情况", "二、主要问题", "三、指标结果", "四、学校情况", "五、整改清单"]
-    {
+    // The parts of the HTML document, numbered alike.
+    let html = std::fs::read_to_string(report.with_extension("html")).expect("html");
+    let headings: Vec<&str> = html
+        .split("<h2")
+        .skip(1)
+        .map(|rest| &rest[rest.find('>').expect(">") + 1..rest.find("</h2>").expect("</h2>")])
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "一、总体情况",
+            "二、主要问题",
+            "三、图表",
+            "四、指标结果",
+            "五、学校情况",
+            "六、整改清单",
+            "七、回头看与督办"
+        ]
+    );
+    let mut previous = 0;
+    for heading in headings {
         let at = xml.find(&format!(">{heading}<")).unwrap_or_else(|| panic!("heading {heading}"));
+        assert!(at > previous, "{heading} in the HTML's order");
+        previous = at;
         let start = xml[..at].rfind("<w:p>").max(xml[..at].rfind("<w:p ")).expect("paragraph");
         let paragraph = &xml[start..at];
         assert!(paragraph.contains("w:val=\"Heading1\""), "{heading} is a heading: {paragraph}");
@@ -1201,6 +1235,247 @@ fn county_reports_and_orders_read_back_as_docx_with_headings_numbers_and_fills()
             assert!(orders_xml.contains(&escaped(item["indicator_name"].as_str().expect("name"))));
         }
     }
+}
+
+/// Every part of a DOCX (a zip archive): name and bytes, in archive order.
+fn docx_parts(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).expect("docx")).expect("a zip archive");
+    (0..archive.len())
+        .map(|index| {
+            let mut file = archive.by_index(index).expect("entry");
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).expect("readable");
+            (file.name().expect("entry name").into_owned(), bytes)
+        })
+        .collect()
+}
+
+/// The texts of the `<c:v>` elements of `xml` (a chart part's fragment), unescaped.
+fn chart_texts(xml: &str) -> Vec<String> {
+    xml.split("<c:v>")
+        .skip(1)
+        .map(|rest| {
+            let text = &rest[..rest.find("</c:v>").expect("</c:v>")];
+            quick_xml::escape::unescape(text).expect("entities").into_owned()
+        })
+        .collect()
+}
+
+/// The series of a chart part: name, categories, and the values by category index.
+fn chart_series(xml: &str) -> Vec<(String, Vec<String>, Vec<Option<f64>>)> {
+    xml.split("<c:ser>")
+        .skip(1)
+        .map(|series| {
+            let series = &series[..series.find("</c:ser>").expect("</c:ser>")];
+            let between = |open: &str, close: &str| {
+                let start = series.find(open).unwrap_or_else(|| panic!("{open} in {series}"));
+                &series[start..start + series[start..].find(close).expect(close)]
+            };
+            let name = chart_texts(between("<c:tx>", "</c:tx>")).concat();
+            let categories = chart_texts(between("<c:cat>", "</c:cat>"));
+            let values = between("<c:val>", "</c:val>");
+            let mut cached = vec![None; categories.len()];
+            for point in values.split("<c:pt idx=\"").skip(1) {
+                let index: usize = point[..point.find('"').expect("idx")].parse().expect("index");
+                cached[index] = Some(chart_texts(point)[0].parse::<f64>().expect("a number"));
+            }
+            (name, categories, cached)
+        })
+        .collect()
+}
+
+/// Walks `xml` to its end with an XML reader: it is well-formed.
+fn well_formed(name: &str, xml: &[u8]) {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => buffer.clear(),
+            Err(error) => panic!("{name} is not well-formed XML: {error}"),
+        }
+    }
+}
+
+#[test]
+fn county_docx_has_the_html_figures_as_native_charts() {
+    let dir = round_2027();
+    let results = read_json(&dir.join("results.json"));
+    let machun = county_id(&results, "马村区");
+    let path = dir.join("counties").join(format!("{machun}-马村区.docx"));
+    let parts = docx_parts(&path);
+    let text = |name: &str| -> String {
+        let bytes = &parts.iter().find(|(part, _)| part == name).unwrap_or_else(|| panic!("{name} missing")).1;
+        String::from_utf8(bytes.clone()).expect("utf-8")
+    };
+    for (name, bytes) in &parts {
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            well_formed(name, bytes);
+        }
+    }
+    // The HTML figures: caption and the numbers on each bar (`<title>category series：value</title>`).
+    let html = std::fs::read_to_string(path.with_extension("html")).expect("html");
+    let figures: Vec<&str> =
+        html.split("<figure>").skip(1).map(|rest| &rest[..rest.find("</figure>").expect("end")]).collect();
+    let charts: Vec<&String> =
+        parts.iter().map(|(name, _)| name).filter(|name| name.starts_with("word/charts/chart")).collect();
+    assert_eq!(figures.len(), 3, "two packs with dimensions and the grades of 马村区's schools");
+    assert_eq!(charts.len(), figures.len(), "a chart per HTML figure: {charts:?}");
+    let document = text("word/document.xml");
+    let relationships = text("word/_rels/document.xml.rels");
+    let types = text("[Content_Types].xml");
+    let names: BTreeSet<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
+    // Every relationship of the document and of its charts points at a part that is there.
+    for (rels, base) in parts.iter().filter(|(name, _)| name.ends_with(".rels")).map(|(name, bytes)| {
+        let folder = name.trim_end_matches(|c| c != '/').trim_end_matches("_rels/").to_owned();
+        (String::from_utf8(bytes.clone()).expect("utf-8"), folder)
+    }) {
+        for target in rels.split("Target=\"").skip(1).map(|rest| &rest[..rest.find('"').expect("quote")]) {
+            let mut resolved: Vec<&str> = base.split('/').filter(|part| !part.is_empty()).collect();
+            for step in target.trim_start_matches('/').split('/') {
+                if step == ".." {
+                    resolved.pop();
+                } else {
+                    resolved.push(step);
+                }
+            }
+            let resolved = resolved.join("/");
+            assert!(names.contains(resolved.as_str()), "relationship target {target} (from {base}) is missing");
+        }
+    }
+    let mut previous = 0;
+    for (index, figure) in figures.iter().enumerate() {
+        let number = index + 1;
+        let part = format!("word/charts/chart{number}.xml");
+        assert!(
+            types.contains(&format!(
+                r#"<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>"#
+            )),
+            "{part} has its content type"
+        );
+        let relationship = relationships
+            .split("<Relationship ")
+            .find(|rel| rel.contains(&format!("Target=\"charts/chart{number}.xml\"")))
+            .unwrap_or_else(|| panic!("a relationship to {part}"));
+        assert!(
+            relationship
+                .contains(r#"Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart""#)
+        );
+        let id = &relationship[relationship.find("Id=\"").expect("Id") + 4..];
+        let id = &id[..id.find('"').expect("quote")];
+        let reference =
+            format!("<c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"{id}\"/>");
+        assert_eq!(document.matches(&format!("r:id=\"{id}\"")).count(), 1, "{part} referenced once");
+        let at = document.find(&reference).unwrap_or_else(|| panic!("{part} drawn inline"));
+        assert!(at > previous, "charts in the HTML's order");
+        previous = at;
+        let drawing_start = document[..at].rfind("<w:drawing>").expect("inside a drawing");
+        assert!(document[drawing_start..at].contains("<wp:inline"), "an inline drawing");
+        assert!(
+            document[drawing_start..at]
+                .contains(r#"<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">"#)
+        );
+        // The caption under it, word for word the HTML's.
+        let caption =
+            &figure[figure.find("<figcaption>").expect("caption") + 12..figure.find("</figcaption>").expect("end")];
+        let after = at + reference.len();
+        let caption_at = document[after..].find(&format!(">{caption}<")).map(|offset| after + offset);
+        assert!(
+            caption_at.is_some_and(|c| !document[after..c].contains("<c:chart ")),
+            "caption {caption} follows its chart"
+        );
+        // Each bar of the HTML figure is a cached value of the chart, and nothing else is.
+        let chart = text(&part);
+        assert!(
+            chart.contains(r#"<c:barDir val=""#)
+                && chart.contains("<c:catAx>")
+                && chart.contains("<c:valAx>")
+                && chart.contains("<c:legend>")
+        );
+        let series = chart_series(&chart);
+        let mut bars: Vec<String> = Vec::new();
+        for (name, categories, values) in &series {
+            for (category, value) in categories.iter().zip(values) {
+                if let Some(value) = value.filter(|value| *value != 0.0 || !figure.contains("chart-county-grades")) {
+                    bars.push(escaped(&format!("{category} {name}：{}", dudao_publish::report::numbers::score(value))));
+                }
+            }
+        }
+        let titles: Vec<String> = figure
+            .split("<title>")
+            .skip(1)
+            .map(|rest| rest[..rest.find("</title>").expect("end")].to_owned())
+            .collect();
+        let (mut bars, mut titles) = (bars, titles);
+        bars.sort();
+        titles.sort();
+        assert_eq!(bars, titles, "{part} against the HTML figure {caption}");
+        if chart.contains(r#"<c:grouping val="stacked"/>"#) {
+            assert!(chart.contains(r#"<c:overlap val="100"/>"#));
+            // The schools of 马村区 per grade, counted from results.json.
+            let (name, categories, _) = &series[0];
+            assert!(!name.is_empty());
+            assert_eq!(categories, &["马村区"]);
+            for (grade, _, values) in &series {
+                let count = results["subjects"]
+                    .as_array()
+                    .expect("subjects")
+                    .iter()
+                    .filter(|s| {
+                        s["level"] == "school"
+                            && s["parent"] == machun.as_str()
+                            && s["overall"]["grade"] == grade.as_str()
+                    })
+                    .count();
+                assert_eq!(values[0], Some(count as f64), "{grade} schools of 马村区");
+            }
+        } else {
+            assert!(chart.contains(r#"<c:grouping val="clustered"/>"#) && chart.contains(r#"<c:barDir val="col"/>"#));
+            // The county's dimension scores and the mean over the counties, from results.json.
+            assert_eq!(series.iter().map(|(name, _, _)| name.as_str()).collect::<Vec<_>>(), ["马村区", "全市平均"]);
+            let pack = results["packs"]
+                .as_array()
+                .expect("packs")
+                .iter()
+                .find(|pack| caption.starts_with(&format!("图{number} {}：", pack["title"].as_str().expect("title"))))
+                .expect("the caption names its pack");
+            let dimensions = |subject: &serde_json::Value| -> Vec<(String, f64)> {
+                subject["scores"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|score| score["pack"] == pack["id"] && score["level"] == "county")
+                    .flat_map(|score| score["tree"].as_array().expect("tree").iter())
+                    .filter(|node| node.get("status").is_none())
+                    .map(|node| {
+                        (node["name"].as_str().expect("name").to_owned(), node["score"].as_f64().expect("score"))
+                    })
+                    .collect()
+            };
+            let own = dimensions(subject(&results, &machun));
+            let counties: Vec<Vec<(String, f64)>> = results["subjects"]
+                .as_array()
+                .expect("subjects")
+                .iter()
+                .filter(|s| s["level"] == "county")
+                .map(dimensions)
+                .collect();
+            assert_eq!(series[0].1, own.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>());
+            for (index, (name, value)) in own.iter().enumerate() {
+                let all: Vec<f64> =
+                    counties.iter().filter_map(|c| c.iter().find(|(n, _)| n == name).map(|(_, v)| *v)).collect();
+                let mean = all.iter().sum::<f64>() / all.len() as f64;
+                let close =
+                    |cached: Option<f64>, expected: f64| cached.is_some_and(|c| (c - expected).abs() <= 0.005 + 1e-9);
+                assert!(close(series[0].2[index], *value), "{name}: {:?} against {value}", series[0].2[index]);
+                assert!(close(series[1].2[index], mean), "{name} 全市平均: {:?} against {mean}", series[1].2[index]);
+            }
+        }
+    }
+    // The orders document has no charts.
+    let orders = docx_parts(&dir.join("counties").join(format!("{machun}-马村区-督办单.docx")));
+    assert!(orders.iter().all(|(name, _)| !name.starts_with("word/charts/")));
 }
 
 #[test]

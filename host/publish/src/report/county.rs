@@ -6,9 +6,8 @@ use std::fmt::Write;
 
 use rules_sdk::wire::Level;
 
-use super::html::{
-    chinese_date, cover, document, esc, finding, fired, grouped_bars, indicator_table, items_table, slug, stacked_bars,
-};
+use super::chart::{self, Chart};
+use super::html::{chinese_date, cover, document, esc, finding, fired, indicator_table, items_table, slug};
 use super::rectification::{ItemStatus, Order};
 use super::{IndicatorLine, PackScore, Report, UnitReport, numbers, shown_value};
 use dudao_engine::plan;
@@ -124,25 +123,12 @@ fn findings(out: &mut String, report: &Report, county: usize) {
     out.push_str("</ol>");
 }
 
-/// 三、图表: the county's dimension scores against the city average, its schools' grades.
+/// 三、图表: the county's dimension scores against the city average, its schools' grades
+/// ([`chart::county_charts`], the same figures as the DOCX).
 fn charts(out: &mut String, report: &Report, county: usize) {
-    let unit = &report.level(Level::County)[county];
-    let counties = report.level(Level::County);
     out.push_str("<h2>三、图表</h2>");
-    let mut figure = 1;
-    for score in unit.scores.iter().filter(|score| !report.packs[score.pack].local && score.dimensions.len() >= 2) {
-        let peers: Vec<&UnitReport> = counties.iter().collect();
-        dimensions_figure(out, report, unit, score, &peers, ("chart-county-dims", "全市平均"), figure);
-        figure += 1;
-    }
-    if !report.grade_names.is_empty() && report.schools_of(county).next().is_some() {
-        let counts = vec![report.grade_distribution(county).into_iter().map(|(_, count)| count).collect()];
-        let _ = write!(
-            out,
-            "<figure>{}<figcaption>图{figure} {}学校综合等级分布（所数）</figcaption></figure>",
-            stacked_bars("chart-county-grades", std::slice::from_ref(&unit.name), &report.grade_names, &counts),
-            esc(&unit.name)
-        );
+    for chart in chart::county_charts(report, county) {
+        out.push_str(&chart.html());
     }
 }
 
@@ -154,35 +140,10 @@ pub(super) fn dimensions_figure(
     unit: &UnitReport,
     score: &PackScore,
     peers: &[&UnitReport],
-    (id, label): (&str, &str),
+    id_label: (&str, &str),
     figure: usize,
 ) {
-    let categories: Vec<String> = score.dimensions.iter().map(|(name, _)| name.clone()).collect();
-    let values: Vec<Vec<Option<f64>>> = score
-        .dimensions
-        .iter()
-        .map(|(name, value)| {
-            let all: Vec<f64> = peers
-                .iter()
-                .filter_map(|peer| peer.score(score.pack))
-                .filter_map(|s| s.dimensions.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
-                .collect();
-            let mean = (!all.is_empty()).then(|| all.iter().sum::<f64>() / all.len() as f64);
-            vec![Some(*value), mean]
-        })
-        .collect();
-    let _ = write!(
-        out,
-        "<figure>{}<figcaption>图{figure} {}：{}维度得分与{label}</figcaption></figure>",
-        grouped_bars(
-            &format!("{id}-{}", slug(&report.packs[score.pack].id)),
-            &categories,
-            &[unit.name.clone(), label.to_owned()],
-            &values
-        ),
-        esc(&report.packs[score.pack].title),
-        esc(&unit.name)
-    );
+    out.push_str(&Chart::dimensions(report, unit, score, peers, id_label, figure).html());
 }
 
 /// 五、学校情况: each school's score, grade and number of findings.
@@ -225,35 +186,55 @@ fn rectification(out: &mut String, report: &Report, county: usize) {
         out,
         r#"<h2 class="part" id="rectification">六、整改清单</h2><p>共 <b id="items-count">{}</b> 项{}。</p>"#,
         items.len(),
-        report
-            .rectification
-            .deadline_days
-            .map(|days| format!("，整改期限为督导之日起 {days} 天，逾期未整改的下达督办单"))
-            .unwrap_or_default()
+        deadline_sentence(report)
     );
     items_table(out, &items);
     out.push_str("<h2>七、回头看与督办</h2>");
-    let rect = &report.rectification;
     let orders = report.orders_of(county);
-    match &rect.followup {
+    match followup(report, county) {
         None => out.push_str("<p>本轮无上一轮整改记录。</p>"),
-        Some(followup) => {
-            let own = |unit_id: &str, supervisor: Option<&str>| {
-                let id = &report.level(Level::County)[county].id;
-                unit_id == id || supervisor == Some(id.as_str())
-            };
-            let fixed = followup.fixed.iter().filter(|item| own(&item.unit_id, item.supervisor_id.as_deref())).count();
-            let open = items.iter().filter(|item| item.status != ItemStatus::New).count();
+        Some(Followup { previous_date, fixed, open }) => {
             let _ = write!(
                 out,
                 r#"<p>对照上一轮（{}）：已整改 <b id="fixed-count">{}</b> 项，回头看未整改 <b id="open-count">{}</b> 项，督办单 <b id="orders-count">{}</b> 份（另附）。</p>"#,
-                esc(&chinese_date(&followup.previous_date)),
+                esc(&chinese_date(previous_date)),
                 fixed,
                 open,
                 orders.len()
             );
         }
     }
+}
+
+/// A county's follow-up of the previous round (七、回头看与督办), in numbers.
+pub(super) struct Followup<'a> {
+    /// The previous round's date (`YYYY-MM-DD`).
+    pub previous_date: &'a str,
+    /// The previous round's items of the county and its schools fixed since.
+    pub fixed: usize,
+    /// The county's items of this round carried over from the previous one.
+    pub open: usize,
+}
+
+/// The follow-up of county number `county`; `None` without a previous round.
+pub(super) fn followup(report: &Report, county: usize) -> Option<Followup<'_>> {
+    let followup = report.rectification.followup.as_ref()?;
+    let id = &report.level(Level::County)[county].id;
+    let own = |unit_id: &str, supervisor: Option<&str>| unit_id == id || supervisor == Some(id.as_str());
+    Some(Followup {
+        previous_date: &followup.previous_date,
+        fixed: followup.fixed.iter().filter(|item| own(&item.unit_id, item.supervisor_id.as_deref())).count(),
+        open: report.items_of(county).iter().filter(|item| item.status != ItemStatus::New).count(),
+    })
+}
+
+/// The sentence after `共 N 项` of 六、整改清单: the deadline, when the plan sets one.
+pub(super) fn deadline_sentence(report: &Report) -> String {
+    report
+        .rectification
+        .deadline_days
+        .map(|days| format!("，整改期限为督导之日起 {days} 天，逾期未整改的下达督办单"))
+        .unwrap_or_default()
 }
 
 /// Orders with more findings than this are set tighter.

@@ -1,7 +1,8 @@
 //! The county report and its supervision orders as DOCX (editable in WPS and Word): the same
-//! content as the HTML documents ([`super::county_html`], [`super::orders_html`]), with real
-//! headings (styles 标题 1/2), tables with fixed column widths, not-met cells filled, and a
-//! page break before each order. A4 portrait.
+//! parts, in the same order and numbering, as the HTML documents ([`super::county_html`],
+//! [`super::orders_html`]), with real headings (styles 标题 1/2), the figures as native charts
+//! ([`super::drawingml`]), tables with fixed column widths, not-met cells filled, and a page
+//! break before each order. A4 portrait.
 
 use std::io::Cursor;
 
@@ -11,6 +12,9 @@ use docx_rs::{
 };
 use rules_sdk::wire::{Level, Status};
 
+use super::chart::county_charts;
+use super::county::{Followup, deadline_sentence, followup};
+use super::drawingml;
 use super::html::{chinese_date, finding, fired};
 use super::rectification::{ItemStatus, Order};
 use super::{IndicatorLine, PublishError, Report, numbers, shown_value, status_words};
@@ -156,7 +160,13 @@ pub fn county_docx(report: &Report, county: usize) -> Result<Vec<u8>, PublishErr
     if number == 0 {
         doc = doc.add_paragraph(text("县级指标全部达标。"));
     }
-    doc = doc.add_paragraph(heading(1, "三、指标结果"));
+    let charts = county_charts(report, county);
+    doc = doc.add_paragraph(heading(1, "三、图表"));
+    for (index, chart) in charts.iter().enumerate() {
+        // The placeholder becomes the chart when the archive is rewritten.
+        doc = doc.add_paragraph(text(&drawingml::placeholder(index))).add_paragraph(centered(&chart.caption, 18, None));
+    }
+    doc = doc.add_paragraph(heading(1, "四、指标结果"));
     let rows = unit.indicators.iter().map(|line: &IndicatorLine| {
         (
             vec![
@@ -172,7 +182,7 @@ pub fn county_docx(report: &Report, county: usize) -> Result<Vec<u8>, PublishErr
     doc = doc.add_table(table(&["指标体系", "指标", "值", "标准", "状态"], &[20, 38, 14, 16, 12], rows.collect()));
     let schools: Vec<_> = report.schools_of(county).collect();
     if !schools.is_empty() {
-        doc = doc.add_paragraph(heading(1, "四、学校情况"));
+        doc = doc.add_paragraph(heading(1, "五、学校情况"));
         let rows = schools.iter().map(|school| {
             let (total, grade) = match &school.overall {
                 Some(overall) => (numbers::score(overall.total), overall.grade.clone().unwrap_or_default()),
@@ -183,7 +193,11 @@ pub fn county_docx(report: &Report, county: usize) -> Result<Vec<u8>, PublishErr
         doc = doc.add_table(table(&["学校", "综合得分", "综合等级", "未达标指标"], &[46, 18, 18, 18], rows.collect()));
     }
     let items = report.items_of(county);
-    doc = doc.add_paragraph(heading(1, "五、整改清单")).add_paragraph(text(&format!("共 {} 项。", items.len())));
+    doc = doc.add_paragraph(heading(1, "六、整改清单")).add_paragraph(text(&format!(
+        "共 {} 项{}。",
+        items.len(),
+        deadline_sentence(report)
+    )));
     let rows = items.iter().enumerate().map(|(index, item)| {
         (
             vec![
@@ -203,7 +217,15 @@ pub fn county_docx(report: &Report, county: usize) -> Result<Vec<u8>, PublishErr
         &[6, 18, 32, 11, 12, 12, 9],
         rows.collect(),
     ));
-    pack(doc)
+    doc = doc.add_paragraph(heading(1, "七、回头看与督办")).add_paragraph(text(&match followup(report, county) {
+        None => "本轮无上一轮整改记录。".to_owned(),
+        Some(Followup { previous_date, fixed, open }) => format!(
+            "对照上一轮（{}）：已整改 {fixed} 项，回头看未整改 {open} 项，督办单 {} 份（另附）。",
+            chinese_date(previous_date),
+            report.orders_of(county).len()
+        ),
+    }));
+    drawingml::embed(pack(doc)?, &charts, TEXT_WIDTH, &report.date)
 }
 
 /// The supervision orders of county number `county` as DOCX, one page each; `None` when there

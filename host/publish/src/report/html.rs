@@ -11,7 +11,8 @@ use super::rectification::{Item, ItemStatus};
 use super::{IndicatorLine, Report, numbers, shown_value, status_words};
 use crate::text::format_rounded;
 
-const PALETTE: [&str; 8] = ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#8c6d4f", "#d35f9f", "#5f6b73"];
+pub(super) const PALETTE: [&str; 8] =
+    ["#2f6db5", "#e08a1e", "#3a9a5b", "#c0392b", "#7d5ba6", "#8c6d4f", "#d35f9f", "#5f6b73"];
 
 const STYLE: &str = r#"
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }

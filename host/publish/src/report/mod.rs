@@ -6,8 +6,10 @@
 //! A [`Report`] is built once from an evaluation and its round; every format is a pure
 //! function of it, so the same inputs give the same bytes.
 
+mod chart;
 mod county;
 mod docx;
+mod drawingml;
 mod followup;
 mod html;
 mod index;

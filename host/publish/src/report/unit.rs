@@ -7,8 +7,9 @@ use std::fmt::Write;
 
 use rules_sdk::wire::Level;
 
+use super::chart::Chart;
 use super::county::{dimensions_figure, order_page, schools_table};
-use super::html::{cover, document, esc, finding, fired, indicator_table, items_table, slug, stacked_bars};
+use super::html::{cover, document, esc, finding, fired, indicator_table, items_table, slug};
 use super::rectification::ItemStatus;
 use super::{IndicatorLine, Report, UnitReport, numbers};
 
@@ -184,13 +185,8 @@ fn grade_counts(report: &Report, schools: &[&UnitReport]) -> Vec<(String, usize)
 fn chart(report: &Report, level: Level, unit: &UnitReport, schools: &[&UnitReport]) -> String {
     let mut out = String::new();
     if level == Level::Zone && !report.grade_names.is_empty() && !schools.is_empty() {
-        let counts = vec![grade_counts(report, schools).into_iter().map(|(_, count)| count).collect()];
-        let _ = write!(
-            out,
-            "<figure>{}<figcaption>图1 {}学校综合等级分布（所数）</figcaption></figure>",
-            stacked_bars("chart-zone-grades", std::slice::from_ref(&unit.name), &report.grade_names, &counts),
-            esc(&unit.name)
-        );
+        let counts: Vec<usize> = grade_counts(report, schools).into_iter().map(|(_, count)| count).collect();
+        out.push_str(&Chart::grades(report, "chart-zone-grades", unit, &counts, 1).html());
     }
     if level == Level::School {
         let peers: Vec<&UnitReport> = match unit.county {
