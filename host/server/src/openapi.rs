@@ -181,6 +181,26 @@ fn success_schema(method: &str, path: &str) -> Option<RefOr<Schema>> {
     })
 }
 
+/// The `page` object of a paged list (`crate::paging::Page::json`).
+fn page_schema() -> ObjectBuilder {
+    let fields = [
+        ("number", Type::Integer, "页码，从 1 起"),
+        ("pages", Type::Integer, "总页数"),
+        ("total", Type::Integer, "总条数"),
+        ("size", Type::Integer, "每页条数"),
+        ("first", Type::Integer, "本页第一条的序号"),
+        ("last", Type::Integer, "本页最后一条的序号"),
+        ("param", Type::String, "翻页的查询参数名"),
+        ("previous", Type::Integer, "上一页，无则为 null"),
+        ("next", Type::Integer, "下一页，无则为 null"),
+    ];
+    let mut builder = ObjectBuilder::new().description(Some("列表的一页"));
+    for (name, kind, description) in fields {
+        builder = builder.property(name, ObjectBuilder::new().schema_type(kind).description(Some(description)));
+    }
+    builder.required("number").required("pages").required("total")
+}
+
 /// The OpenAPI document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
@@ -262,41 +282,7 @@ pub fn document() -> OpenApi {
                 .schema_from::<crate::packs::LocalPack>()
                 .schema_from::<crate::packs::PackIndicator>()
                 .schema_from::<crate::packs::PackUploadOutcome>()
-                .schema(
-                    "Page",
-                    ObjectBuilder::new()
-                        .description(Some("列表的一页"))
-                        .property(
-                            "number",
-                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("页码，从 1 起")),
-                        )
-                        .property("pages", ObjectBuilder::new().schema_type(Type::Integer).description(Some("总页数")))
-                        .property("total", ObjectBuilder::new().schema_type(Type::Integer).description(Some("总条数")))
-                        .property("size", ObjectBuilder::new().schema_type(Type::Integer).description(Some("每页条数")))
-                        .property(
-                            "first",
-                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("本页第一条的序号")),
-                        )
-                        .property(
-                            "last",
-                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("本页最后一条的序号")),
-                        )
-                        .property(
-                            "param",
-                            ObjectBuilder::new().schema_type(Type::String).description(Some("翻页的查询参数名")),
-                        )
-                        .property(
-                            "previous",
-                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("上一页，无则为 null")),
-                        )
-                        .property(
-                            "next",
-                            ObjectBuilder::new().schema_type(Type::Integer).description(Some("下一页，无则为 null")),
-                        )
-                        .required("number")
-                        .required("pages")
-                        .required("total"),
-                )
+                .schema("Page", page_schema())
                 .schema(
                     "ErrorBody",
                     ObjectBuilder::new()
