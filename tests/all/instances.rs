@@ -7,9 +7,11 @@ use rules_sdk::wire::{Level, Status};
 
 use crate::support::{self, WAT_MANIFEST, wat_bytes};
 
-/// A pack whose result value is what it finds in memory: the byte at 40000, the byte at the
-/// start of a page it grows, and whether its data segment still holds the digit it was
-/// written with. It then scribbles over all three, so a unit that saw another unit's memory
+/// A pack whose result value is what it finds in memory: the byte at 40000, the bytes at the
+/// start of the first and of the last of 300 pages it grows (the last lies past the
+/// [`KEEP_RESIDENT`](dudao_engine::instances::KEEP_RESIDENT) bytes reset in place, so both ways
+/// of resetting are crossed), and whether its data segment still holds the digit it was written
+/// with. It then scribbles over all three, so a unit that saw another unit's memory
 /// reports a value other than 0.
 fn leak_probe() -> String {
     let output = br#"{"ok":{"results":[{"subject":"S1","indicator":"wat.students","value":0,"status":"met"}]}}"#;
@@ -28,19 +30,21 @@ fn leak_probe() -> String {
   (func (export "dudao_free") (param i32 i32))
   (func (export "dudao_describe") (result i64) (i64.const {manifest_packed}))
   (func (export "dudao_evaluate") (param i32 i32) (result i64) (local $seen i32) (local $page i32)
-    (local.set $page (i32.mul (memory.grow (i32.const 1)) (i32.const 65536)))
+    (local.set $page (i32.mul (memory.grow (i32.const 300)) (i32.const 65536)))
     (local.set $seen
       (i32.add (i32.load8_u (i32.const 40000))
-        (i32.add (i32.load8_u (local.get $page))
+        (i32.add (i32.add (i32.load8_u (local.get $page)) (i32.load8_u (i32.add (local.get $page) (i32.const {last}))))
           (i32.sub (i32.load8_u (i32.const {digit})) (i32.const 48)))))
     (i32.store8 (i32.const {digit}) (i32.add (i32.const 48) (local.get $seen)))
     (i32.store8 (i32.const 40000) (i32.const 1))
     (i32.store8 (local.get $page) (i32.const 1))
+    (i32.store8 (i32.add (local.get $page) (i32.const {last})) (i32.const 1))
     (i64.const {packed})))"#,
         manifest = wat_bytes(WAT_MANIFEST.as_bytes()),
         manifest_packed = ((1024_u64 << 32) | WAT_MANIFEST.len() as u64) as i64,
         output = wat_bytes(output),
         digit = digit,
+        last = 299 * 65536,
         packed = ((16384_u64 << 32) | output.len() as u64) as i64,
     )
 }
