@@ -39,7 +39,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub(crate) use exit::{Exit, Failure, lang};
 pub(crate) use inputs::LimitArgs;
-pub(crate) use output::{TextOrJson, emit};
+pub(crate) use output::{TextOrJson, emit, emit_with};
 
 /// dudao (督导): evaluates education inspection indicator packs, sandboxed WebAssembly
 /// modules, over datasets of counties and schools.

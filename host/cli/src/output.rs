@@ -1,5 +1,6 @@
 //! Where a command's output goes: a file, written atomically, or standard output.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::Failure;
@@ -14,14 +15,22 @@ pub enum TextOrJson {
 
 /// Writes `content` to `output` (atomically), or to standard output.
 pub fn emit(output: Option<&PathBuf>, content: &str) -> Result<(), Failure> {
+    emit_with(output, |out| out.write_all(content.as_bytes()))
+}
+
+/// Writes what `write` produces to `output` (atomically, through a buffer: the content is never
+/// held whole), or to standard output.
+pub fn emit_with(
+    output: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     match output {
-        Some(path) => dudao_engine::files::write_atomically(path, content.as_bytes())
+        Some(path) => dudao_engine::files::write_atomically_with(path, write)
             .map_err(|error| Failure::unexpected(crate::errors::cannot_write(path, &error))),
         None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = stdout.write_all(content.as_bytes()).and_then(|()| stdout.flush());
+            let _ = write(&mut stdout).and_then(|()| stdout.flush());
             Ok(())
         }
     }

@@ -7,7 +7,7 @@ use dudao_publish::results as report;
 use crate::inputs::{RunArgs, evaluate_with_progress};
 use rust_i18n::t;
 
-use crate::{Exit, Failure, emit, errors};
+use crate::{Exit, Failure, emit, emit_with, errors};
 
 /// Output format of `run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,13 +54,14 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
             }
         }
     }
-    let text = match args.format {
-        Format::Text => report::table(&evaluation, round.as_ref()),
-        Format::Json => report::json(&evaluation, round.as_ref()),
-        Format::Csv => report::csv(&evaluation),
-        Format::Scores => report::scores_csv(&evaluation, round.as_ref()),
-    };
-    emit(args.output.as_ref(), &text)?;
+    match args.format {
+        // The results table is the one output that grows with the dataset: written a row at a
+        // time, never held whole.
+        Format::Csv => emit_with(args.output.as_ref(), |out| report::write_csv(&evaluation, out))?,
+        Format::Text => emit(args.output.as_ref(), &report::table(&evaluation, round.as_ref()))?,
+        Format::Json => emit(args.output.as_ref(), &report::json(&evaluation, round.as_ref()))?,
+        Format::Scores => emit(args.output.as_ref(), &report::scores_csv(&evaluation, round.as_ref()))?,
+    }
     if let Some(path) = &args.output {
         crate::ui::info(t!("common.wrote", path = path.display()));
     }

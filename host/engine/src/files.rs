@@ -11,12 +11,30 @@ use std::path::Path;
 ///
 /// The I/O error, if the temporary file cannot be written or renamed.
 pub fn write_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |out| out.write_all(content))
+}
+
+/// Writes what `write` produces to `path` atomically, as [`write_atomically`] does, without
+/// holding the whole content in memory: `write` gets a buffered writer into the temporary file.
+/// If `write` fails, the temporary file is removed and `path` is left as it was.
+///
+/// # Errors
+///
+/// The I/O error of `write`, or of writing, flushing or renaming the temporary file.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let mut file = tempfile::NamedTempFile::new_in(directory)?;
-    file.write_all(content)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file.as_file_mut());
+        write(&mut out)?;
+        out.flush()?;
+    }
     #[cfg(unix)]
     {
         // Temporary files are private; the result is an ordinary file others may read.

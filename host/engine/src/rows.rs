@@ -2,8 +2,6 @@
 //! `error` row), then the host's roll-ups. The city's results table, the JSON record, test
 //! cases and impact diffs all read these rows, so they are built in one place.
 
-use std::collections::HashMap;
-
 use rules_sdk::wire::{Aggregation, Level, Status};
 
 use crate::evaluate::Evaluation;
@@ -63,25 +61,15 @@ pub fn subject_name(base: &str, subject_id: &str, unit_id: &str) -> String {
     }
 }
 
-/// Leaf scores by (pack, level, subject index, indicator id).
-fn leaf_scores(evaluation: &Evaluation) -> HashMap<(usize, Level, usize, &str), f64> {
-    fn walk<'a>(
-        nodes: &'a [crate::score::ScoreNode],
-        key: (usize, Level, usize),
-        out: &mut HashMap<(usize, Level, usize, &'a str), f64>,
-    ) {
-        for node in nodes {
-            if node.status.is_some() {
-                out.insert((key.0, key.1, key.2, node.id.as_str()), node.score);
-            }
-            walk(&node.children, key, out);
+/// The score of leaf `indicator` in a score card's tree, if it was scored.
+fn leaf_score_in(nodes: &[crate::score::ScoreNode], indicator: &str) -> Option<f64> {
+    nodes.iter().find_map(|node| {
+        if node.status.is_some() && node.id == indicator {
+            Some(node.score)
+        } else {
+            leaf_score_in(&node.children, indicator)
         }
-    }
-    let mut scores = HashMap::new();
-    for card in &evaluation.scores.cards {
-        walk(&card.tree, (card.pack, card.level, card.subject), &mut scores);
-    }
-    scores
+    })
 }
 
 /// Chinese name of an aggregation, for notes.
@@ -100,55 +88,27 @@ pub fn aggregation_words(method: Aggregation) -> &'static str {
 /// Every result as a flat row: the packs' results in outcome order (a failed unit is one
 /// `error` row), then the host's roll-ups to higher levels.
 pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
-    let mut rows = Vec::new();
-    let scores = leaf_scores(evaluation);
-    for outcome in &evaluation.outcomes {
-        let pack_id = evaluation.packs[outcome.pack].info.id.as_str();
-        let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
-        match &outcome.result {
-            Ok(results) => rows.extend(results.iter().map(|result| {
-                ResultRow {
-                    pack_id,
-                    pack: outcome.pack,
-                    level: outcome.level,
-                    unit: outcome.subject,
-                    kind: RowKind::Result,
-                    subject_name: subject_name(&subject.name, &result.subject, &subject.id),
-                    subject_id: result.subject.clone(),
-                    indicator_id: &result.indicator,
-                    value: result.value,
-                    status: result.status,
-                    note: result.note.clone().unwrap_or_default(),
-                    score: (result.subject == subject.id)
-                        .then(|| scores.get(&(outcome.pack, outcome.level, outcome.subject, result.indicator.as_str())))
-                        .flatten()
-                        .copied(),
-                }
-            })),
-            Err(error) => rows.push(ResultRow {
-                pack_id,
-                pack: outcome.pack,
-                level: outcome.level,
-                unit: outcome.subject,
-                kind: RowKind::Failed,
-                subject_id: subject.id.clone(),
-                subject_name: subject.name.clone(),
-                indicator_id: "",
-                value: None,
-                status: Status::Error,
-                note: format!("{} ({})", error, error.kind()),
-                score: None,
-            }),
-        }
-    }
-    for rolled in &evaluation.scores.rollups {
+    rows_iter(evaluation).collect()
+}
+
+/// The rows of [`rows`], one at a time: what writes a national table uses, so that the rows
+/// are never all held at once.
+pub fn rows_iter(evaluation: &Evaluation) -> impl Iterator<Item = ResultRow<'_>> {
+    // Score cards are made in outcome order, at most one per outcome: walk them alongside.
+    let mut cards = evaluation.scores.cards.iter().peekable();
+    let results = evaluation.outcomes.iter().flat_map(move |outcome| {
+        let key = (outcome.pack, outcome.level, outcome.subject);
+        let card = cards.next_if(|card| (card.pack, card.level, card.subject) == key);
+        outcome_rows(evaluation, outcome, card)
+    });
+    let rollups = evaluation.scores.rollups.iter().map(move |rolled| {
         let subject = evaluation.prepared.subject(rolled.level, rolled.subject);
         let member_level = evaluation.packs[rolled.pack]
             .manifest
             .node(&rolled.indicator)
             .and_then(|node| node.level)
             .map_or("", |level| level.chinese());
-        rows.push(ResultRow {
+        ResultRow {
             pack_id: &evaluation.packs[rolled.pack].info.id,
             pack: rolled.pack,
             level: rolled.level,
@@ -161,9 +121,54 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
             status: rolled.status,
             note: format!("{}个{member_level}{}", rolled.members, aggregation_words(rolled.method)),
             score: None,
-        });
+        }
+    });
+    results.chain(rollups)
+}
+
+/// The rows of one outcome, with leaf scores from its score card.
+fn outcome_rows<'a>(
+    evaluation: &'a Evaluation,
+    outcome: &'a crate::outcome::UnitOutcome,
+    card: Option<&'a crate::score::ScoreCard>,
+) -> Vec<ResultRow<'a>> {
+    let pack_id = evaluation.packs[outcome.pack].info.id.as_str();
+    let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
+    match &outcome.result {
+        Ok(results) => results
+            .iter()
+            .map(|result| ResultRow {
+                pack_id,
+                pack: outcome.pack,
+                level: outcome.level,
+                unit: outcome.subject,
+                kind: RowKind::Result,
+                subject_name: subject_name(&subject.name, &result.subject, &subject.id),
+                subject_id: result.subject.clone(),
+                indicator_id: &result.indicator,
+                value: result.value,
+                status: result.status,
+                note: result.note.clone().unwrap_or_default(),
+                score: (result.subject == subject.id)
+                    .then(|| card.and_then(|card| leaf_score_in(&card.tree, &result.indicator)))
+                    .flatten(),
+            })
+            .collect(),
+        Err(error) => vec![ResultRow {
+            pack_id,
+            pack: outcome.pack,
+            level: outcome.level,
+            unit: outcome.subject,
+            kind: RowKind::Failed,
+            subject_id: subject.id.clone(),
+            subject_name: subject.name.clone(),
+            indicator_id: "",
+            value: None,
+            status: Status::Error,
+            note: format!("{} ({})", error, error.kind()),
+            score: None,
+        }],
     }
-    rows
 }
 
 /// A number in the shortest form that reads back to the same double (`4.2`, `0.515…`), as

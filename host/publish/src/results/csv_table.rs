@@ -1,6 +1,6 @@
 //! The flat results table of the data dictionary.
 
-use super::rows;
+use super::rows_iter;
 use crate::text::format_value;
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::round::Round;
@@ -13,29 +13,38 @@ pub const COLUMNS: [&str; 9] =
 
 /// The results table as CSV (UTF-8, header row, `\n` line ends).
 pub fn csv(evaluation: &Evaluation) -> String {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    writer.write_record(COLUMNS).expect("writing to memory");
-    for row in rows(evaluation) {
+    let mut bytes = Vec::new();
+    write_csv(evaluation, &mut bytes).expect("writing to memory");
+    String::from_utf8(bytes).expect("every cell is UTF-8")
+}
+
+/// Writes the results table of [`csv`] to `out` a row at a time (a national table is hundreds
+/// of megabytes: it is never held in memory whole).
+///
+/// # Errors
+///
+/// The I/O error of `out`.
+pub fn write_csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    writer.write_record(COLUMNS)?;
+    for row in rows_iter(evaluation) {
         let value = row.value.map(format_value).unwrap_or_default();
         let score = row.score.map(format_value).unwrap_or_default();
         // Names and notes are the dataset's and the pack's words: never a formula in a cell.
         let (name, note) = (neutralise_formula(&row.subject_name), neutralise_formula(&row.note));
-        writer
-            .write_record([
-                row.pack_id,
-                &row.subject_id,
-                row.indicator_id,
-                &value,
-                row.status.as_str(),
-                row.level.as_str(),
-                name.as_ref(),
-                note.as_ref(),
-                &score,
-            ])
-            .expect("writing to memory");
+        writer.write_record([
+            row.pack_id,
+            &row.subject_id,
+            row.indicator_id,
+            &value,
+            row.status.as_str(),
+            row.level.as_str(),
+            name.as_ref(),
+            note.as_ref(),
+            &score,
+        ])?;
     }
-    let bytes = writer.into_inner().expect("writing to memory");
-    String::from_utf8(bytes).expect("every cell is UTF-8")
+    writer.flush()
 }
 
 /// The flat scores table: for every score card, one row per scored node (dimensions and

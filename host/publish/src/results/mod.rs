@@ -9,8 +9,8 @@ mod csv_table;
 mod json_record;
 mod summary;
 
-pub use csv_table::{csv, scores_csv};
+pub use csv_table::{csv, scores_csv, write_csv};
 pub use json_record::{json, json_with_section};
 pub use summary::table;
 
-pub use dudao_engine::rows::{ResultRow, RowKind, aggregation_words, rows, subject_name};
+pub use dudao_engine::rows::{ResultRow, RowKind, aggregation_words, rows, rows_iter, subject_name};
