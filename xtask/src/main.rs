@@ -175,6 +175,77 @@ fn fixtures(root: &Path) -> Result<(), String> {
 
 /// One timed run of a command: wall seconds, peak resident memory (MiB, when `/usr/bin/time`
 /// is there to measure it) and whether it succeeded.
+/// Units a quality-balance run over the national dataset evaluates: every county and school.
+fn national_units(counties: &str, per_county: &str) -> f64 {
+    let counties: f64 = counties.parse().unwrap_or(0.0);
+    counties * (1.0 + per_county.parse::<f64>().unwrap_or(0.0))
+}
+
+/// The four standard packs over a national dataset with every pack's columns, at 1 and 2
+/// threads, with the same dataset drawn with another seed as the previous period (the
+/// quality-monitoring pack's value-added indicators need one).
+fn whole_plan(root: &Path, binaries: &[(&str, PathBuf)], counties: &str, per_county: &str) -> Result<(), String> {
+    let data = root.join("target/bench/national-plan");
+    let previous = root.join("target/bench/national-plan-previous");
+    for (dir, seed) in [(&data, None), (&previous, Some("2415919105"))] {
+        let mut command = cargo();
+        command
+            .current_dir(root)
+            .args(["run", "--quiet", "--release", "--package", "dudao-fixtures", "--", "national"])
+            .arg(dir)
+            .args(["--counties", counties, "--schools-per-county", per_county, "--all-packs"]);
+        if let Some(seed) = seed {
+            command.args(["--seed", seed]);
+        }
+        status(&mut command, "generating the national dataset with every pack's columns")?;
+    }
+    let (data_arg, previous_arg) = (data.display().to_string(), previous.display().to_string());
+    let mut outputs: Vec<(&str, &str, Vec<u8>)> = Vec::new();
+    for threads in ["1", "2"] {
+        for (label, binary) in binaries {
+            let out = root.join(format!("target/bench/plan-{label}-{threads}.csv"));
+            let out_arg = out.display().to_string();
+            let mut args = vec!["run"];
+            for pack in STANDARD_PACK_PATHS {
+                args.extend(["--pack", pack]);
+            }
+            args.extend(["--previous-data", &previous_arg, "--data", &data_arg, "--format", "csv"]);
+            args.extend(["--threads", threads, "--output", &out_arg]);
+            match timed(binary, &args, &[("DUDAO_CACHE", "off")], root) {
+                Ok(run) => {
+                    println!(
+                        "{label}: the four standard packs, national, {threads} thread(s): {:.2} s, peak {}",
+                        run.seconds,
+                        mib(&run)
+                    );
+                    outputs.push((label, threads, std::fs::read(&out).map_err(|error| error.to_string())?));
+                }
+                Err(error) if *label == "old" => println!("old: cannot run the four standard packs ({error})"),
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    for (label, _) in binaries {
+        let of = |threads: &str| outputs.iter().find(|(l, t, _)| l == label && *t == threads);
+        if let (Some(one), Some(two)) = (of("1"), of("2")) {
+            println!("{label}: four packs, outputs byte-identical across thread counts: {}", one.2 == two.2);
+        }
+    }
+    let of = |label: &str| outputs.iter().find(|(l, t, _)| *l == label && *t == "2");
+    if let (Some(new), Some(old)) = (of("new"), of("old")) {
+        println!("four packs, 2 threads: outputs of new and old identical: {}", new.2 == old.2);
+    }
+    Ok(())
+}
+
+/// The standard packs as built by `packs`, relative to the workspace root.
+const STANDARD_PACK_PATHS: [&str; 4] = [
+    "target/packs/quality-balance.wasm",
+    "target/packs/government-duty.wasm",
+    "target/packs/school-supervision.wasm",
+    "target/packs/quality-monitoring.wasm",
+];
+
 struct Timed {
     seconds: f64,
     peak_mib: Option<f64>,
@@ -292,6 +363,16 @@ fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
             }
         }
     }
+    let units = national_units(&counties, &per_county);
+    for (label, threads, run, _) in &national {
+        let threads: f64 = threads.parse().unwrap_or(1.0);
+        println!(
+            "{label}: quality-balance at {threads} thread(s): {:.0} units/s, {:.0} units/s per core",
+            units / run.seconds,
+            units / run.seconds / threads
+        );
+    }
+    whole_plan(root, &binaries, &counties, &per_county)?;
     // The Jiaozuo round: compiling the six packs dominates a cold start.
     let cache = root.join("target/bench/cache");
     let _ = std::fs::remove_dir_all(&cache);
