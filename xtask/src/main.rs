@@ -249,6 +249,9 @@ const STANDARD_PACK_PATHS: [&str; 4] = [
 struct Timed {
     seconds: f64,
     peak_mib: Option<f64>,
+    /// User and system CPU seconds: on a shared machine the wall time also counts waiting for a
+    /// core, the CPU time does not.
+    cpu_seconds: Option<f64>,
 }
 
 fn timed(binary: &Path, args: &[&str], envs: &[(&str, &str)], root: &Path) -> Result<Timed, String> {
@@ -256,7 +259,7 @@ fn timed(binary: &Path, args: &[&str], envs: &[(&str, &str)], root: &Path) -> Re
     let report = root.join("target/bench/time.txt");
     let mut command = if time.exists() {
         let mut command = Command::new(time);
-        command.arg("-f").arg("%M").arg("-o").arg(&report).arg(binary);
+        command.arg("-f").arg("%M %U %S").arg("-o").arg(&report).arg(binary);
         command
     } else {
         Command::new(binary)
@@ -271,15 +274,27 @@ fn timed(binary: &Path, args: &[&str], envs: &[(&str, &str)], root: &Path) -> Re
     if !status.success() {
         return Err(format!("{} {} failed ({status})", binary.display(), args.join(" ")));
     }
-    let peak_mib = std::fs::read_to_string(&report)
-        .ok()
-        .and_then(|text| text.trim().lines().last().and_then(|line| line.trim().parse::<f64>().ok()))
-        .map(|kib| kib / 1024.0);
-    Ok(Timed { seconds, peak_mib })
+    let report = std::fs::read_to_string(&report).unwrap_or_default();
+    let fields: Vec<f64> = report
+        .trim()
+        .lines()
+        .last()
+        .map(|line| line.split_whitespace().filter_map(|field| field.parse().ok()).collect())
+        .unwrap_or_default();
+    let (peak_mib, cpu_seconds) = match fields[..] {
+        [kib, user, system] => (Some(kib / 1024.0), Some(user + system)),
+        _ => (None, None),
+    };
+    Ok(Timed { seconds, peak_mib, cpu_seconds })
 }
 
+/// Peak memory and CPU time of a measured run, for its line.
 fn mib(timed: &Timed) -> String {
-    timed.peak_mib.map_or_else(|| "n/a".to_owned(), |mib| format!("{mib:.0} MiB"))
+    let peak = timed.peak_mib.map_or_else(|| "n/a".to_owned(), |mib| format!("{mib:.0} MiB"));
+    match timed.cpu_seconds {
+        Some(cpu) => format!("{peak}, CPU {cpu:.2} s"),
+        None => peak,
+    }
 }
 
 /// Whole-process figures, side by side in one run: `dudao run` over a national-scale dataset
