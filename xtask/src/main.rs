@@ -181,61 +181,72 @@ fn national_units(counties: &str, per_county: &str) -> f64 {
     counties * (1.0 + per_county.parse::<f64>().unwrap_or(0.0))
 }
 
-/// The four standard packs over a national dataset with every pack's columns, at 1 and 2
-/// threads, with the same dataset drawn with another seed as the previous period (the
-/// quality-monitoring pack's value-added indicators need one).
-fn whole_plan(root: &Path, binaries: &[(&str, PathBuf)], counties: &str, per_county: &str) -> Result<(), String> {
-    let data = root.join("target/bench/national-plan");
-    let previous = root.join("target/bench/national-plan-previous");
-    for (dir, seed) in [(&data, None), (&previous, Some("2415919105"))] {
-        let mut command = cargo();
-        command
+/// Generates a national dataset into `dir` (`extra`: `--all-packs`, `--seed N`).
+fn generate_national(root: &Path, dir: &Path, counties: &str, per_county: &str, extra: &[&str]) -> Result<(), String> {
+    status(
+        cargo()
             .current_dir(root)
             .args(["run", "--quiet", "--release", "--package", "dudao-fixtures", "--", "national"])
             .arg(dir)
-            .args(["--counties", counties, "--schools-per-county", per_county, "--all-packs"]);
-        if let Some(seed) = seed {
-            command.args(["--seed", seed]);
-        }
-        status(&mut command, "generating the national dataset with every pack's columns")?;
-    }
-    let (data_arg, previous_arg) = (data.display().to_string(), previous.display().to_string());
-    let mut outputs: Vec<(&str, &str, Vec<u8>)> = Vec::new();
+            .args(["--counties", counties, "--schools-per-county", per_county])
+            .args(extra),
+        "generating a national dataset",
+    )
+}
+
+/// One measured `dudao run`: which binary, how many threads, the figures, and its output.
+struct Measured<'a> {
+    label: &'a str,
+    threads: &'a str,
+    run: Timed,
+    output: Vec<u8>,
+}
+
+/// Runs `args` (a `dudao run` without `--threads` and `--output`) with every binary at 1 and 2
+/// threads, each old run right after the new one, and prints each run, the 2-thread speed-up,
+/// whether outputs are byte-identical across thread counts, and new against old. An old
+/// binary that cannot run `args` is reported and skipped.
+fn side_by_side<'a>(
+    root: &Path,
+    binaries: &'a [(&'a str, PathBuf)],
+    what: &str,
+    args: &[&str],
+) -> Result<Vec<Measured<'a>>, String> {
+    let mut measured = Vec::new();
     for threads in ["1", "2"] {
         for (label, binary) in binaries {
-            let out = root.join(format!("target/bench/plan-{label}-{threads}.csv"));
+            let out = root.join(format!("target/bench/{}-{label}-{threads}.csv", what.replace(' ', "-")));
             let out_arg = out.display().to_string();
-            let mut args = vec!["run"];
-            for pack in STANDARD_PACK_PATHS {
-                args.extend(["--pack", pack]);
-            }
-            args.extend(["--previous-data", &previous_arg, "--data", &data_arg, "--format", "csv"]);
-            args.extend(["--threads", threads, "--output", &out_arg]);
-            match timed(binary, &args, &[("DUDAO_CACHE", "off")], root) {
+            let mut full = args.to_vec();
+            full.extend(["--threads", threads, "--output", &out_arg]);
+            match timed(binary, &full, &[("DUDAO_CACHE", "off")], root) {
                 Ok(run) => {
-                    println!(
-                        "{label}: the four standard packs, national, {threads} thread(s): {:.2} s, peak {}",
-                        run.seconds,
-                        mib(&run)
-                    );
-                    outputs.push((label, threads, std::fs::read(&out).map_err(|error| error.to_string())?));
+                    println!("{label}: {what}, {threads} thread(s): {:.2} s, peak {}", run.seconds, mib(&run));
+                    let output = std::fs::read(&out).map_err(|error| error.to_string())?;
+                    measured.push(Measured { label, threads, run, output });
                 }
-                Err(error) if *label == "old" => println!("old: cannot run the four standard packs ({error})"),
+                Err(error) if *label == "old" => println!("old: cannot run {what} ({error})"),
                 Err(error) => return Err(error),
             }
         }
     }
+    let find = |label: &str, threads: &str| measured.iter().find(|m| m.label == label && m.threads == threads);
     for (label, _) in binaries {
-        let of = |threads: &str| outputs.iter().find(|(l, t, _)| l == label && *t == threads);
-        if let (Some(one), Some(two)) = (of("1"), of("2")) {
-            println!("{label}: four packs, outputs byte-identical across thread counts: {}", one.2 == two.2);
+        if let (Some(one), Some(two)) = (find(label, "1"), find(label, "2")) {
+            println!("{label}: {what}: speed-up 2 threads / 1 thread: {:.2}×", one.run.seconds / two.run.seconds);
+            println!("{label}: {what}: outputs byte-identical across thread counts: {}", one.output == two.output);
         }
     }
-    let of = |label: &str| outputs.iter().find(|(l, t, _)| *l == label && *t == "2");
-    if let (Some(new), Some(old)) = (of("new"), of("old")) {
-        println!("four packs, 2 threads: outputs of new and old identical: {}", new.2 == old.2);
+    for threads in ["1", "2"] {
+        if let (Some(new), Some(old)) = (find("new", threads), find("old", threads)) {
+            println!(
+                "{what}, {threads} thread(s): new is {:.2}× the speed of old; outputs identical: {}",
+                old.run.seconds / new.run.seconds,
+                new.output == old.output
+            );
+        }
     }
-    Ok(())
+    Ok(measured)
 }
 
 /// The standard packs as built by `packs`, relative to the workspace root.
@@ -314,14 +325,7 @@ fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
     let counties = positional.first().cloned().unwrap_or_else(|| "2800".to_owned());
     let per_county = positional.get(1).cloned().unwrap_or_else(|| "70".to_owned());
     let data = root.join("target/bench/national");
-    status(
-        cargo()
-            .current_dir(root)
-            .args(["run", "--quiet", "--release", "--package", "dudao-fixtures", "--", "national"])
-            .arg(&data)
-            .args(["--counties", &counties, "--schools-per-county", &per_county]),
-        "generating the national dataset",
-    )?;
+    generate_national(root, &data, &counties, &per_county, &[])?;
     status(cargo().current_dir(root).args(["build", "--quiet", "--release", "--package", "dudao"]), "building dudao")?;
     let binary = root.join("target/release/dudao");
     let binaries: Vec<(&str, PathBuf)> =
@@ -332,62 +336,30 @@ fn bench(root: &Path, extra: &[String]) -> Result<(), String> {
         .unwrap_or(0) as f64
         / (1 << 20) as f64;
     println!("national dataset: {counties} counties × {per_county} schools, {dataset_mib:.1} MiB of CSV");
-    let mut national: Vec<(&str, &str, Timed, Vec<u8>)> = Vec::new();
-    for threads in ["1", "2"] {
-        for (label, binary) in &binaries {
-            let out = root.join(format!("target/bench/results-{label}-{threads}.csv"));
-            let out_arg = out.display().to_string();
-            let args = [
-                "run",
-                "--pack",
-                "target/packs/quality-balance.wasm",
-                "--format",
-                "csv",
-                "--threads",
-                threads,
-                "--data",
-                &data_arg,
-                "--output",
-                &out_arg,
-            ];
-            let run = timed(binary, &args, &[("DUDAO_CACHE", "off")], root)?;
-            println!(
-                "{label}: quality-balance, national, {threads} thread(s): {:.2} s, peak {}",
-                run.seconds,
-                mib(&run)
-            );
-            national.push((label, threads, run, std::fs::read(&out).map_err(|error| error.to_string())?));
-        }
-    }
-    for (label, _) in &binaries {
-        let of = |threads: &str| national.iter().find(|(l, t, _, _)| l == label && *t == threads);
-        if let (Some(one), Some(two)) = (of("1"), of("2")) {
-            println!("{label}: speed-up 2 threads / 1 thread: {:.2}×", one.2.seconds / two.2.seconds);
-            println!("{label}: outputs byte-identical across thread counts: {}", one.3 == two.3);
-        }
-    }
-    if binaries.len() == 2 {
-        for threads in ["1", "2"] {
-            let of = |label: &str| national.iter().find(|(l, t, _, _)| *l == label && *t == threads);
-            if let (Some(new), Some(old)) = (of("new"), of("old")) {
-                println!(
-                    "{threads} thread(s): new is {:.2}× the speed of old; outputs identical: {}",
-                    old.2.seconds / new.2.seconds,
-                    new.3 == old.3
-                );
-            }
-        }
-    }
+    let args = ["run", "--pack", STANDARD_PACK_PATHS[0], "--format", "csv", "--data", &data_arg];
     let units = national_units(&counties, &per_county);
-    for (label, threads, run, _) in &national {
-        let threads: f64 = threads.parse().unwrap_or(1.0);
+    for m in side_by_side(root, &binaries, "quality-balance national", &args)? {
+        let threads: f64 = m.threads.parse().unwrap_or(1.0);
         println!(
-            "{label}: quality-balance at {threads} thread(s): {:.0} units/s, {:.0} units/s per core",
-            units / run.seconds,
-            units / run.seconds / threads
+            "{}: quality-balance at {threads} thread(s): {:.0} units/s, {:.0} units/s per core",
+            m.label,
+            units / m.run.seconds,
+            units / m.run.seconds / threads
         );
     }
-    whole_plan(root, &binaries, &counties, &per_county)?;
+    // The four standard packs, over the same national dataset with every pack's columns and a
+    // previous period drawn with another seed (the value-added indicators need one).
+    let plan_data = root.join("target/bench/national-plan");
+    let previous = root.join("target/bench/national-plan-previous");
+    generate_national(root, &plan_data, &counties, &per_county, &["--all-packs"])?;
+    generate_national(root, &previous, &counties, &per_county, &["--all-packs", "--seed", "2415919105"])?;
+    let (plan_arg, previous_arg) = (plan_data.display().to_string(), previous.display().to_string());
+    let mut args = vec!["run"];
+    for pack in STANDARD_PACK_PATHS {
+        args.extend(["--pack", pack]);
+    }
+    args.extend(["--previous-data", &previous_arg, "--data", &plan_arg, "--format", "csv"]);
+    side_by_side(root, &binaries, "four standard packs national", &args)?;
     // The Jiaozuo round: compiling the six packs dominates a cold start.
     let cache = root.join("target/bench/cache");
     let _ = std::fs::remove_dir_all(&cache);
