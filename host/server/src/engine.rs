@@ -440,14 +440,14 @@ fn unit_detail(report: &report::Report, manifests: &[Manifest], unit: &report::U
         .iter()
         .map(|line| {
             let node = manifests.get(line.pack).and_then(|manifest| manifest.node(&line.id));
-            let sources: Vec<String> = node
-                .map(|node| {
-                    node.thresholds
-                        .iter()
-                        .map(|t| format!("{} {}", t.source.document, t.source.item).trim().to_owned())
-                        .collect()
-                })
-                .unwrap_or_default();
+            // A stage's thresholds often cite the same item: each source once.
+            let mut sources: Vec<String> = Vec::new();
+            for threshold in node.map_or(&[][..], |node| node.thresholds.as_slice()) {
+                let source = format!("{} {}", threshold.source.document, threshold.source.item).trim().to_owned();
+                if !sources.contains(&source) {
+                    sources.push(source);
+                }
+            }
             json!({
                 "pack": report.packs[line.pack].title,
                 "subject": line.subject_name,

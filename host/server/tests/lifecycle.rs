@@ -82,6 +82,16 @@ async fn lifecycle(backend: &str) {
         html.contains("依据：") && html.contains("经常性督导：课程开设和课堂教学"),
         "the page shows how it was computed"
     );
+    // A value is shown with its unit once, and a source the stage thresholds share once.
+    let teachers = indicator("qb.school.qualified_teachers_per100");
+    let shown = teachers["value"].as_str().expect("a shown value");
+    let unit = teachers["unit"].as_str().expect("a unit");
+    assert!(shown.ends_with(unit) && html.contains(&format!("<td>{shown}</td>")), "{shown}");
+    assert!(!html.contains(&format!("{unit} {unit}")), "the unit is not repeated");
+    let sources = teachers["sources"].as_array().expect("sources");
+    assert!(!sources.is_empty(), "{teachers}");
+    let distinct: std::collections::BTreeSet<&str> = sources.iter().filter_map(Value::as_str).collect();
+    assert_eq!(distinct.len(), sources.len(), "each source once: {sources:?}");
     let (status, html) = county.get(&format!("/rounds/{round}/results/410802")).await;
     assert_eq!(status, 200);
     assert!(html.contains("解放区第1督学责任区"), "a county's page links its zones");
