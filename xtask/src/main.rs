@@ -173,8 +173,6 @@ fn fixtures(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// One timed run of a command: wall seconds, peak resident memory (MiB, when `/usr/bin/time`
-/// is there to measure it) and whether it succeeded.
 /// Units a quality-balance run over the national dataset evaluates: every county and school.
 fn national_units(counties: &str, per_county: &str) -> f64 {
     let counties: f64 = counties.parse().unwrap_or(0.0);
@@ -257,6 +255,8 @@ const STANDARD_PACK_PATHS: [&str; 4] = [
     "target/packs/quality-monitoring.wasm",
 ];
 
+/// One timed run of a command: wall seconds, peak resident memory (MiB, when `/usr/bin/time`
+/// is there to measure it) and whether it succeeded.
 struct Timed {
     seconds: f64,
     peak_mib: Option<f64>,

@@ -51,6 +51,24 @@ pub enum DeclarativeError {
     },
 }
 
+impl DeclarativeError {
+    /// Each problem on a line of its own, with its position (`文件:行:列：…`) — for a page
+    /// that lists an upload's problems — or the error itself as one line.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            DeclarativeError::Spec(problems) => problems
+                .problems
+                .iter()
+                .map(|problem| match problem.at {
+                    Loc::Text { .. } => format!("{}:{problem}", problems.file),
+                    _ => problem.to_string(),
+                })
+                .collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
 /// Whether a path names a declarative spec (`.toml`, or an `.xlsx` indicator table).
 pub fn is_spec(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("toml") || ext.eq_ignore_ascii_case("xlsx"))
@@ -63,16 +81,25 @@ pub fn is_spec(path: &Path) -> bool {
 /// A [`DeclarativeError`] with the file's position of the problem.
 pub fn read(path: &Path) -> Result<Spec, DeclarativeError> {
     let bytes = std::fs::read(path).map_err(|source| DeclarativeError::Read { path: path.to_owned(), source })?;
-    let file = path.display().to_string();
+    read_bytes(&path.display().to_string(), &bytes)
+}
+
+/// Reads a spec from the bytes of a file named `file` (TOML, or XLSX when the name ends in
+/// `.xlsx`), as [`read`] does from a path: an uploaded file has no path.
+///
+/// # Errors
+///
+/// A [`DeclarativeError::Spec`] with the file's position of the problem.
+pub fn read_bytes(file: &str, bytes: &[u8]) -> Result<Spec, DeclarativeError> {
     let spec_error =
-        |problem: Problem| DeclarativeError::Spec(Problems { file: file.clone(), problems: vec![problem] });
-    if path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("xlsx")) {
-        return xlsx(&file, &bytes)
-            .map_err(|problems| DeclarativeError::Spec(Problems { file: file.clone(), problems }));
+        |problem: Problem| DeclarativeError::Spec(Problems { file: file.to_owned(), problems: vec![problem] });
+    if Path::new(file).extension().is_some_and(|ext| ext.eq_ignore_ascii_case("xlsx")) {
+        return xlsx(file, bytes)
+            .map_err(|problems| DeclarativeError::Spec(Problems { file: file.to_owned(), problems }));
     }
-    let text = String::from_utf8(bytes)
+    let text = std::str::from_utf8(bytes)
         .map_err(|_| spec_error(Problem { at: Loc::None, message: "文件不是 UTF-8 文本".to_owned() }))?;
-    toml_spec::read(&file, &text).map_err(spec_error)
+    toml_spec::read(file, text).map_err(spec_error)
 }
 
 /// Reads, checks and compiles a spec into a module (the interpreter carrying the program).
@@ -81,11 +108,21 @@ pub fn read(path: &Path) -> Result<Spec, DeclarativeError> {
 ///
 /// A [`DeclarativeError`]; with any problem in the spec, no module is made.
 pub fn compile(path: &Path) -> Result<Vec<u8>, DeclarativeError> {
-    let spec = read(path)?;
+    let bytes = std::fs::read(path).map_err(|source| DeclarativeError::Read { path: path.to_owned(), source })?;
+    compile_bytes(&path.display().to_string(), &bytes)
+}
+
+/// [`compile`] for the bytes of a file named `file` (an upload).
+///
+/// # Errors
+///
+/// As [`compile`].
+pub fn compile_bytes(file: &str, bytes: &[u8]) -> Result<Vec<u8>, DeclarativeError> {
+    let spec = read_bytes(file, bytes)?;
     let program = check::check(&spec).map_err(DeclarativeError::Spec)?;
     let json = serde_json::to_vec(&program).expect("a program always serialises");
     slot::patch(slot::INTERPRETER, &json)
-        .map_err(|error| DeclarativeError::Patch { path: path.to_owned(), message: error.to_string() })
+        .map_err(|error| DeclarativeError::Patch { path: PathBuf::from(file), message: error.to_string() })
 }
 
 /// Builds `spec` into `<out_dir>/<file stem>.wasm`.

@@ -330,23 +330,22 @@ fn load_problems(error: &PackError) -> Vec<String> {
     }
 }
 
-/// What a check of an uploaded module found.
+/// What a check of an uploaded pack found.
 #[derive(Debug)]
 pub enum Checked {
-    /// It loads and keeps every rule: its manifest.
-    Clean(Box<Manifest>),
+    /// It loads and keeps every rule: its manifest, and the module to store (the upload
+    /// itself, or the module a declarative spec compiled to).
+    Clean(Box<Manifest>, Vec<u8>),
     /// Everything wrong, in Chinese.
     Problems(Vec<String>),
 }
 
-/// Loads a module in the engine's sandbox and applies the layering rules against each of
-/// `plans` (with their manifests) as a local pack of `county`. Blocking: compiles the module.
+/// Loads an uploaded pack in the engine's sandbox and applies the layering rules against each
+/// of `plans` (with their manifests) as a local pack of `county`. The upload is a built module
+/// (`.wasm`) or a declarative spec (`.toml`, or an `.xlsx` indicator table, as `dudao build`
+/// takes), which is compiled here with the embedded interpreter: county staff need no
+/// toolchain. Blocking: compiles the module.
 pub fn check(county: &str, filename: &str, bytes: &[u8], plans: &[(String, Plan, Vec<Manifest>)]) -> Checked {
-    if !filename.to_ascii_lowercase().ends_with(".wasm") {
-        return Checked::Problems(vec![format!(
-            "文件 {filename} 不是 .wasm 指标包：请上传用 `dudao build` 构建的 WebAssembly 模块"
-        )]);
-    }
     if bytes.len() > MAX_PACK_BYTES {
         return Checked::Problems(vec![format!(
             "文件有 {} 字节，超过 {} MiB 的上限",
@@ -354,17 +353,29 @@ pub fn check(county: &str, filename: &str, bytes: &[u8], plans: &[(String, Plan,
             MAX_PACK_BYTES / 1024 / 1024
         )]);
     }
+    let module = if dudao_engine::declarative::is_spec(Path::new(filename)) {
+        match dudao_engine::declarative::compile_bytes(filename, bytes) {
+            Ok(module) => module,
+            Err(error) => return Checked::Problems(error.lines()),
+        }
+    } else if filename.to_ascii_lowercase().ends_with(".wasm") {
+        bytes.to_vec()
+    } else {
+        return Checked::Problems(vec![format!(
+            "文件 {filename} 不是指标包：请上传用 `dudao build` 构建的 .wasm 模块，或声明式指标包（.toml 或 .xlsx 指标表）"
+        )]);
+    };
     let limits = plans.first().map(|(_, plan, _)| plan.limits()).unwrap_or_default();
     let sandbox = match Sandbox::new(limits) {
         Ok(sandbox) => sandbox,
         Err(error) => return Checked::Problems(vec![format!("沙箱无法启动：{error}")]),
     };
-    let loaded = match LoadedPack::from_bytes(&sandbox, Path::new(filename), bytes) {
+    let loaded = match LoadedPack::from_bytes(&sandbox, Path::new(filename), &module) {
         Ok(loaded) => loaded,
         Err(error) => return Checked::Problems(load_problems(&error)),
     };
     let problems = layering(county, filename, &loaded.sha256, &loaded.manifest, plans);
-    if problems.is_empty() { Checked::Clean(Box::new(loaded.manifest)) } else { Checked::Problems(problems) }
+    if problems.is_empty() { Checked::Clean(Box::new(loaded.manifest), module) } else { Checked::Problems(problems) }
 }
 
 /// The layering rules `manifest` breaks as a local pack of `county` in each of `plans`

@@ -1067,31 +1067,13 @@ fn item_of(row: &sqlx::any::AnyRow, today: &str) -> ItemRow {
     ItemRow { unit, json }
 }
 
-/// The items `user` sees, filtered by the database; with `overdue`, only those past their
-/// deadline and neither accepted nor closed.
-async fn scoped_items(ctx: &Ctx, user: &User, overdue: bool) -> Result<Vec<ItemRow>, Response> {
-    let today = ctx.state.today();
-    let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 2);
-    let late = if overdue { "deadline < $1 AND state NOT IN ('accepted', 'closed')" } else { "$1 <> ''" };
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE {late} AND {scope} ORDER BY round_id DESC, id");
-    let mut query = sqlx::query(&sql).bind(today.clone());
-    if let Some(bind) = bind {
-        query = query.bind(bind);
-    }
-    let rows = query.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading items")(e)))?;
-    Ok(rows.iter().map(|row| item_of(row, &today)).collect())
-}
-
-async fn overdue_items(ctx: &Ctx, user: &User) -> Result<Vec<ItemRow>, Response> {
-    scoped_items(ctx, user, true).await
-}
+/// The items past their deadline (`$1`, today) and neither accepted nor closed.
+const OVERDUE: &str = "deadline < $1 AND state NOT IN ('accepted', 'closed')";
 
 /// The number of items `user` sees that are past their deadline and neither accepted nor closed.
 async fn overdue_count(ctx: &Ctx, user: &User) -> Result<i64, Response> {
     let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 2);
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM items WHERE deadline < $1 AND state NOT IN ('accepted', 'closed') AND {scope}"
-    );
+    let sql = format!("SELECT COUNT(*) AS n FROM items WHERE {OVERDUE} AND {scope}");
     let mut query = sqlx::query(&sql).bind(ctx.state.today());
     if let Some(bind) = bind {
         query = query.bind(bind);
@@ -1306,34 +1288,73 @@ async fn item_attachment(ctx: Ctx, Path((id, report)): Path<(i64, i64)>) -> Repl
         .into_response())
 }
 
-async fn orders_page(ctx: Ctx) -> Reply {
+/// The supervision orders (督办单): one per unit with items past their deadline, a page of units
+/// at a time (a national round has thousands). A school's order is issued by its county's
+/// office, a county's by the city's; both names come from the organisation's data.
+async fn orders_page(ctx: Ctx, Query(query): Query<HashMap<String, String>>) -> Reply {
     let user = ctx.user()?.clone();
-    let overdue = overdue_items(&ctx, &user).await?;
-    // The counties' names (a school's order is issued by its county); not every unit's.
-    let counties: HashMap<String, String> = sqlx::query("SELECT id, name FROM units WHERE level = 'county'")
-        .fetch_all(&ctx.state.db.pool)
-        .await
-        .map_err(|e| ctx.internal(context("reading units")(e)))?
-        .iter()
-        .map(|row| (row.try_get("id").unwrap_or_default(), row.try_get("name").unwrap_or_default()))
-        .collect();
-    let name_of = |id: &Option<String>| {
-        id.as_ref()
-            .and_then(|id| counties.get(id))
-            .cloned()
-            .unwrap_or_else(|| "焦作市人民政府教育督导委员会办公室".to_owned())
+    let today = ctx.state.today();
+    let (scope, bind) = access::sees_sql(&user, access::RESULT_COLUMNS, 2);
+    let late = format!("FROM items WHERE {OVERDUE} AND {scope}");
+    let mut binds = vec![Bind::Text(today.clone())];
+    binds.extend(bind.map(Bind::Text));
+    // A page of the units that have overdue items, then those units' overdue items.
+    let (units, page) = paged(
+        &ctx,
+        ("unit_id", &format!("FROM (SELECT DISTINCT unit_id {late}) AS late_units"), "unit_id"),
+        &binds,
+        (&query, "page"),
+        "reading items",
+    )
+    .await?;
+    let unit_ids: Vec<String> = units.iter().filter_map(|row| row.try_get("unit_id").ok()).collect();
+    let mut items: Vec<ItemRow> = Vec::new();
+    if !unit_ids.is_empty() {
+        let first = binds.len() + 1;
+        let marks: Vec<String> = (first..first + unit_ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} {late} AND unit_id IN ({}) ORDER BY unit_id, round_id DESC, id",
+            marks.join(", ")
+        );
+        let mut select = sqlx::query(&sql);
+        for bind in binds.iter().cloned().chain(unit_ids.iter().cloned().map(Bind::Text)) {
+            select = match bind {
+                Bind::Int(value) => select.bind(value),
+                Bind::Text(value) => select.bind(value),
+            };
+        }
+        let rows = select.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading items")(e)))?;
+        items = rows.iter().map(|row| item_of(row, &today)).collect();
+    }
+    // The issuing offices: the city's and the counties' names.
+    let offices: HashMap<String, String> =
+        sqlx::query("SELECT id, name, level FROM units WHERE level IN ('city', 'county')")
+            .fetch_all(&ctx.state.db.pool)
+            .await
+            .map_err(|e| ctx.internal(context("reading units")(e)))?
+            .iter()
+            .map(|row| {
+                let level: String = row.try_get("level").unwrap_or_default();
+                let id: String = if level == "city" { String::new() } else { row.try_get("id").unwrap_or_default() };
+                (id, row.try_get::<String, _>("name").unwrap_or_default())
+            })
+            .collect();
+    let office = |county: Option<&String>| {
+        let name = offices.get(county.map_or("", String::as_str)).cloned().unwrap_or_default();
+        format!("{name}人民政府教育督导委员会办公室")
     };
+    let first_number = (page.number - 1) * crate::paging::PAGE_SIZE + 1;
     let mut orders: Vec<Value> = Vec::new();
     let mut order_of: HashMap<String, usize> = HashMap::new();
-    let today = ctx.state.today();
-    for item in overdue {
+    for item in items {
         let index = match order_of.get(&item.unit.id) {
             Some(index) => *index,
             None => {
                 order_of.insert(item.unit.id.clone(), orders.len());
                 let supervisor =
-                    if item.unit.level == "school" { name_of(&item.unit.county_id) } else { name_of(&None) };
+                    if item.unit.level == "school" { office(item.unit.county_id.as_ref()) } else { office(None) };
                 orders.push(json!({"unit_id": item.unit.id, "unit_name": item.unit.name, "level": item.unit.level,
+                    "number": first_number + orders.len() as i64,
                     "supervisor": supervisor, "year": &today[..4], "items": []}));
                 orders.len() - 1
             }
@@ -1342,7 +1363,7 @@ async fn orders_page(ctx: Ctx) -> Reply {
             list.push(item.json);
         }
     }
-    Ok(ctx.render("orders.html", json!({"orders": orders, "today": today})))
+    Ok(ctx.render("orders.html", json!({"orders": orders, "today": today, "page": page.json("page")})))
 }
 
 async fn audit_page(ctx: Ctx) -> Reply {

@@ -167,7 +167,15 @@ async fn lifecycle(backend: &str) {
         assert!(order["items"].as_array().unwrap().iter().all(|i| i["county_id"] == "410802"));
     }
     let order = orders.iter().find(|o| o["level"] == "school").expect("a school's order").clone();
-    assert_eq!(order["supervisor"], "解放区", "a school's order is supervised by its county");
+    assert_eq!(order["supervisor"], "解放区人民政府教育督导委员会办公室", "a school's order is issued by its county");
+    let (_, all) = city.get_json("/api/v1/orders").await;
+    let county_order = all["orders"].as_array().unwrap().iter().find(|o| o["level"] == "county").cloned();
+    if let Some(county_order) = county_order {
+        assert_eq!(
+            county_order["supervisor"], "焦作市人民政府教育督导委员会办公室",
+            "a county's order: the city's office"
+        );
+    }
     let (_, html) = county.get("/orders").await;
     assert!(
         html.contains("督办单") && html.contains(order["unit_name"].as_str().unwrap()),

@@ -24,7 +24,12 @@ fn build(spec: &str) -> Vec<u8> {
 
 /// A clean local pack for 解放区 (410802): `410802-taiji`, indicators `410802.taiji.*`.
 pub fn good_pack() -> Vec<u8> {
-    build(&county_spec("410802"))
+    build(&good_spec())
+}
+
+/// The source of [`good_pack`]: what county staff write and may upload as it is.
+pub fn good_spec() -> String {
+    county_spec("410802")
 }
 
 /// A pack that builds (it names no county, so the builder's own county rules do not apply) but
@@ -76,6 +81,13 @@ async fn county_pack(backend: &str) {
     }
     let (status, _) = county.post_file("/packs", &[("round", &round_field)], ("junk.wasm", b"not wasm".to_vec())).await;
     assert_eq!(status, 422);
+    // A declarative spec with a mistake: the problem with its file, line and column, no module.
+    let typo = county_spec("410802").replacen("level = \"school\"", "level = \"schoool\"", 1);
+    assert_ne!(typo, county_spec("410802"), "the spec has a school-level input to misspell");
+    let (status, page) =
+        county.post_file("/packs", &[("round", &round_field)], ("taiji.toml", typo.into_bytes())).await;
+    assert_eq!(status, 422, "{backend}: {page}");
+    assert!(page.contains("taiji.toml:") && page.contains("schoool"), "{backend}: the typo's position: {page}");
     let (_, list) = county.get_json("/api/v1/packs").await;
     assert_eq!(list["packs"], json!([]), "{backend}: nothing stored for refused packs");
 
@@ -106,10 +118,14 @@ async fn county_pack(backend: &str) {
     assert_eq!(inspector.post_json(&path, &decide("approve", "", "")).await.0, 403);
     assert_eq!(county.post_json(&path, &decide("approve", "", "")).await.0, 403);
 
-    // A second upload of the same pack is rejected with a reason.
-    let (_, second) =
-        county.post_file("/api/v1/packs", &[("round", &round_field)], ("taiji.wasm", bytes.clone())).await;
+    // A second upload of the same pack, this time its source (`.toml`), compiled by the
+    // platform into the very same module, is rejected with a reason.
+    let source = county_spec("410802").into_bytes();
+    let (status, second) = county.post_file("/api/v1/packs", &[("round", &round_field)], ("taiji.toml", source)).await;
+    assert_eq!(status, 200, "{backend}: {second}");
     let second = serde_json::from_str::<Value>(&second).unwrap()["id"].as_i64().unwrap();
+    let (_, compiled) = county.get_json(&format!("/api/v1/packs/{second}")).await;
+    assert_eq!(compiled["pack"]["sha256"], sha256.as_str(), "{backend}: the spec compiles to the built module");
     let second_path = format!("/api/v1/packs/{second}/decision");
     assert_eq!(city.post_json(&second_path, &decide("reject", "  ", "")).await.0, 400, "a rejection needs a reason");
     let (status, rejected) = city.post_json(&second_path, &decide("reject", "与第一次上传重复", "")).await;

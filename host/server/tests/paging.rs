@@ -114,5 +114,30 @@ async fn long_lists_come_a_page_at_a_time_within_the_accounts_subtree() {
         }
         assert_eq!(items.len() as u64, total, "{backend}");
         assert!(total > 100, "{backend}: the round has more items than one page ({total})");
+
+        // Supervision orders, once the deadline has passed: a page of units at a time, every
+        // overdue unit on one page only, numbered on from the page before.
+        server.state.set_today(Some("2027-03-01".to_owned()));
+        let (_, first) = city.get_json("/api/v1/orders").await;
+        let total = first["page"]["total"].as_u64().unwrap();
+        let mut units = BTreeSet::new();
+        let mut numbers = Vec::new();
+        for number in 1..=first["page"]["pages"].as_u64().unwrap() {
+            let (_, page) = city.get_json(&format!("/api/v1/orders?page={number}")).await;
+            for order in page["orders"].as_array().unwrap() {
+                assert!(units.insert(order["unit_id"].as_str().unwrap().to_owned()), "{backend}: {order} twice");
+                numbers.push(order["number"].as_u64().unwrap());
+                assert!(!order["items"].as_array().unwrap().is_empty(), "{backend}: an order without items");
+            }
+        }
+        assert_eq!(units.len() as u64, total, "{backend}");
+        assert_eq!(numbers, (1..=total).collect::<Vec<_>>(), "{backend}: orders numbered 1, 2, … across pages");
+        assert!(total > 100, "{backend}: more overdue units than one page ({total})");
+        let (_, html) = city.get("/orders?page=2").await;
+        assert!(
+            html.contains("督办单〔2027〕101号") && html.contains("rel=\"prev\""),
+            "{backend}: page 2 of the orders"
+        );
+        server.state.set_today(Some(common::TODAY.to_owned()));
     }
 }

@@ -97,7 +97,7 @@ pub(super) async fn packs_upload(ctx: Ctx, multipart: Multipart) -> Reply {
         }
     };
     let Some((filename, bytes)) = fields.file else {
-        return Err(ctx.bad_request("请选择要上传的指标包文件（.wasm）"));
+        return Err(ctx.bad_request("请选择要上传的指标包文件（.wasm、.toml 或 .xlsx）"));
     };
     let plans = target_plans(&ctx, round.as_ref()).await?;
     let county = user.unit.id.clone();
@@ -108,14 +108,14 @@ pub(super) async fn packs_upload(ctx: Ctx, multipart: Multipart) -> Reply {
             .map_err(|e| ctx.internal(crate::Error::Round(e.to_string())))?
     };
     match checked {
-        Checked::Clean(manifest) => {
+        Checked::Clean(manifest, module) => {
             let id = packs::store(
                 &ctx.state.db,
                 &user,
                 &user.unit,
                 round.as_ref().map(|r| r.id),
                 &filename,
-                &bytes,
+                &module,
                 &manifest,
             )
             .await
