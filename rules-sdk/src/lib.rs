@@ -27,6 +27,8 @@
 pub mod abi;
 mod builder;
 mod finding;
+#[cfg(target_arch = "wasm32")]
+mod heap;
 pub mod log;
 mod param;
 mod record;

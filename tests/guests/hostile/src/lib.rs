@@ -10,6 +10,7 @@
 //! | `undeclared` | reports an indicator its manifest does not declare |
 //! | `stranger` | reports a result for another subject |
 //! | `refuse` | refuses the unit with an error message |
+//! | `large` | needs 16 MiB of heap (more than the SDK's arena in the initial memory), then reports honestly |
 //! | anything else | reports its student count, honestly |
 
 use std::hint::black_box;
@@ -59,6 +60,15 @@ impl Pack for Hostile {
             let mut hoard: Vec<Vec<u8>> = Vec::new();
             loop {
                 hoard.push(black_box(vec![1_u8; 1 << 20]));
+            }
+        }
+        if id.contains("large") {
+            // Past the SDK's heap arena (rules_sdk's `ARENA_BYTES`, 8 MiB): memory must grow.
+            const LARGE: usize = 16 << 20;
+            let block = black_box(vec![1_u8; LARGE]);
+            let pages: usize = block.iter().step_by(4096).map(|&byte| usize::from(byte)).sum();
+            if pages != LARGE / 4096 {
+                return Err(PackError::new(format!("the large block of school `{id}` reads back as {pages}")));
             }
         }
         if id.contains("abort") {
