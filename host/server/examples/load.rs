@@ -3,9 +3,15 @@
 //!
 //! ```sh
 //! cargo run -p dudao-server --example load --release -- [SESSIONS] [REQUESTS]   # default 60 × 50
+//! cargo run -p dudao-server --example load --release -- --serve REQUESTS.tsv [SESSIONS] [REQUESTS]
+//! wrk -t 2 -c 60 -d 30s -s host/server/examples/load.lua http://127.0.0.1:PORT -- REQUESTS.tsv
 //! ```
 //!
-//! Prints p50/p95/p99 latency and the error count; the goal is p95 ≤ 50 ms.
+//! Prints p50/p95/p99 latency and the error count; the goal is p95 ≤ 50 ms. The clients run in
+//! this process, on the same two cores as the service. With `--serve FILE` the clients are
+//! left to another process: the same sessions and requests are written to `FILE` (a session
+//! cookie and a path per line) and the service stays up until interrupted; `load.lua` has
+//! `wrk` play them, one connection per session, and print the same percentiles.
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +19,9 @@ use dudao_server::{AppState, Role, ServeConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let serve = raw.iter().position(|a| a == "--serve").and_then(|i| raw.get(i + 1)).map(std::path::PathBuf::from);
+    let args: Vec<usize> = raw.iter().filter_map(|a| a.parse().ok()).collect();
     let sessions = args.first().copied().unwrap_or(60);
     let requests = args.get(1).copied().unwrap_or(50);
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -47,32 +55,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (token, _) = dudao_server::auth::login(&state.db, name, "load-password-1").await?.ok_or("login failed")?;
         cookies.push(format!("{}={token}", dudao_server::auth::SESSION_COOKIE));
     }
+    if let Some(file) = serve {
+        let mut lines = String::new();
+        for n in 0..requests {
+            for (index, cookie) in cookies.iter().enumerate() {
+                let unit = &accounts[index % accounts.len()].1;
+                let own = own_schools(&schools, unit);
+                lines.push_str(&format!("{cookie}\t{}\n", path_of(n, round, &unit.id, &own)));
+            }
+        }
+        std::fs::write(&file, lines)?;
+        println!("serving {base} for {} sessions; requests in {}; Ctrl-C stops", sessions, file.display());
+        tokio::signal::ctrl_c().await?;
+        return Ok(());
+    }
     // The clock starts after the sign-ins (argon2 by design takes tens of milliseconds each).
     let started = Instant::now();
     for index in 0..sessions {
         let (_, unit) = accounts[index % accounts.len()].clone();
         let cookie = cookies[index].clone();
         let base = base.clone();
-        let schools: Vec<_> = schools
-            .iter()
-            .filter(|s| {
-                s.county_id == unit.county_id
-                    && (unit.level == "county" || s.zone_id.as_deref() == Some(unit.id.as_str()))
-            })
-            .map(|s| s.id.clone())
-            .collect();
+        let schools = own_schools(&schools, &unit);
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
             let mut times = Vec::with_capacity(requests);
             let mut errors = 0usize;
             for n in 0..requests {
-                let path = match n % 5 {
-                    0 => format!("/rounds/{round}"),
-                    1 => format!("/rounds/{round}/results/{}", unit.id),
-                    2 => format!("/rounds/{round}/results/{}", schools[n % schools.len().max(1)]),
-                    3 => "/api/v1/items".to_owned(),
-                    _ => format!("/api/v1/rounds/{round}/results/{}", unit.id),
-                };
+                let path = path_of(n, round, &unit.id, &schools);
                 let start = Instant::now();
                 let ok = client
                     .get(format!("{base}{path}"))
@@ -126,4 +135,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         errors
     );
     Ok(())
+}
+
+/// The schools a session's unit sees: a county's, or a zone's.
+fn own_schools(schools: &[dudao_server::model::Unit], unit: &dudao_server::model::Unit) -> Vec<String> {
+    schools
+        .iter()
+        .filter(|s| {
+            s.county_id == unit.county_id && (unit.level == "county" || s.zone_id.as_deref() == Some(unit.id.as_str()))
+        })
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// The `n`th request of a session of `unit`: the round, its own results, one of its schools'
+/// results, the items (API), its own results (API), in turn.
+fn path_of(n: usize, round: i64, unit: &str, schools: &[String]) -> String {
+    match n % 5 {
+        0 => format!("/rounds/{round}"),
+        1 => format!("/rounds/{round}/results/{unit}"),
+        2 => format!("/rounds/{round}/results/{}", schools[n % schools.len().max(1)]),
+        3 => "/api/v1/items".to_owned(),
+        _ => format!("/api/v1/rounds/{round}/results/{unit}"),
+    }
 }
