@@ -24,8 +24,9 @@ use talc::base::binning::Binning;
 use talc::source::Source;
 use talc::wasm::WasmBinning;
 
-/// Bytes of the heap inside the initial memory (our choice: a national county unit of the
-/// standard packs uses under 1 MiB; the declarative interpreter a few MiB).
+/// Bytes of the heap inside the initial memory (our choice, not measured per pack: large
+/// enough that the standard packs' units did not grow memory in the national run — `mprotect`
+/// calls fell to the host's own — and small next to the default 256 MiB memory limit).
 pub const ARENA_BYTES: usize = 8 << 20;
 
 /// Where the heap's memory comes from: the arena first, then `memory.grow`.

@@ -57,11 +57,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(file) = serve {
         let mut lines = String::new();
-        for n in 0..requests {
-            for (index, cookie) in cookies.iter().enumerate() {
+        let plays: Vec<(&String, &str, Vec<String>)> = cookies
+            .iter()
+            .enumerate()
+            .map(|(index, cookie)| {
                 let unit = &accounts[index % accounts.len()].1;
-                let own = own_schools(&schools, unit);
-                lines.push_str(&format!("{cookie}\t{}\n", path_of(n, round, &unit.id, &own)));
+                (cookie, unit.id.as_str(), own_schools(&schools, unit))
+            })
+            .collect();
+        for n in 0..requests {
+            for (cookie, unit, own) in &plays {
+                lines.push_str(&format!("{cookie}\t{}\n", path_of(n, round, unit, own)));
             }
         }
         std::fs::write(&file, lines)?;

@@ -585,6 +585,25 @@ enum Bind {
     Text(String),
 }
 
+/// `query` with `binds` bound in order.
+fn bound<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &[Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            Bind::Int(value) => query.bind(*value),
+            Bind::Text(value) => query.bind(value.clone()),
+        };
+    }
+    query
+}
+
+/// `$first, $first+1, …`: the placeholders of `count` parameters, for `IN (…)`.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Counts the rows of `from` (`FROM … WHERE …`, parameters `binds`) and reads the page of them
 /// the query parameter `param` asks for, `columns` in `order`.
 async fn paged(
@@ -594,18 +613,6 @@ async fn paged(
     (query, param): (&HashMap<String, String>, &str),
     what: &'static str,
 ) -> Result<(Vec<sqlx::any::AnyRow>, Page), Response> {
-    fn bound<'q>(
-        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-        binds: &[Bind],
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        for bind in binds {
-            query = match bind {
-                Bind::Int(value) => query.bind(*value),
-                Bind::Text(value) => query.bind(value.clone()),
-            };
-        }
-        query
-    }
     let count_sql = format!("SELECT COUNT(*) AS n {from}");
     let total: i64 = bound(sqlx::query(&count_sql), binds)
         .fetch_one(&ctx.state.db.pool)
@@ -1310,25 +1317,29 @@ async fn orders_page(ctx: Ctx, Query(query): Query<HashMap<String, String>>) -> 
     let unit_ids: Vec<String> = units.iter().filter_map(|row| row.try_get("unit_id").ok()).collect();
     let mut items: Vec<ItemRow> = Vec::new();
     if !unit_ids.is_empty() {
-        let first = binds.len() + 1;
-        let marks: Vec<String> = (first..first + unit_ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT {ITEM_COLUMNS} {late} AND unit_id IN ({}) ORDER BY unit_id, round_id DESC, id",
-            marks.join(", ")
+            placeholders(binds.len() + 1, unit_ids.len())
         );
-        let mut select = sqlx::query(&sql);
-        for bind in binds.iter().cloned().chain(unit_ids.iter().cloned().map(Bind::Text)) {
-            select = match bind {
-                Bind::Int(value) => select.bind(value),
-                Bind::Text(value) => select.bind(value),
-            };
-        }
-        let rows = select.fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context("reading items")(e)))?;
+        binds.extend(unit_ids.into_iter().map(Bind::Text));
+        let rows = bound(sqlx::query(&sql), &binds)
+            .fetch_all(&ctx.state.db.pool)
+            .await
+            .map_err(|e| ctx.internal(context("reading items")(e)))?;
         items = rows.iter().map(|row| item_of(row, &today)).collect();
     }
-    // The issuing offices: the city's and the counties' names.
+    // The issuing offices: the city's, and those of the counties of this page's schools.
+    let mut counties: Vec<String> = items
+        .iter()
+        .filter(|item| item.unit.level == "school")
+        .filter_map(|item| item.unit.county_id.clone())
+        .collect();
+    counties.sort();
+    counties.dedup();
+    let marks = if counties.is_empty() { "''".to_owned() } else { placeholders(1, counties.len()) };
+    let sql = format!("SELECT id, name, level FROM units WHERE level = 'city' OR id IN ({marks})");
     let offices: HashMap<String, String> =
-        sqlx::query("SELECT id, name, level FROM units WHERE level IN ('city', 'county')")
+        bound(sqlx::query(&sql), &counties.into_iter().map(Bind::Text).collect::<Vec<_>>())
             .fetch_all(&ctx.state.db.pool)
             .await
             .map_err(|e| ctx.internal(context("reading units")(e)))?
