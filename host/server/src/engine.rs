@@ -481,6 +481,37 @@ fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
+/// Where a unit sits: its county and zone (a county's county is itself) and its name.
+type Places = HashMap<String, (Option<String>, Option<String>, String)>;
+
+/// For every unit with results: the schools with results below it, and the not-met findings
+/// (rectification items) of it and of every unit below it. A school counts for itself, its
+/// zone, its county and the city; an item likewise for its unit and that unit's superiors.
+fn subtree_counts(outcome: &Outcome, places: &Places) -> HashMap<String, (i64, i64)> {
+    let city = outcome.units.iter().find(|unit| unit.2 == "city").map(|unit| unit.0.clone());
+    let mut counts: HashMap<String, (i64, i64)> = outcome.units.iter().map(|unit| (unit.0.clone(), (0, 0))).collect();
+    let mut add = |unit: &str, school: i64, item: i64| {
+        let (county, zone) = places.get(unit).map_or((None, None), |(county, zone, _)| (county.clone(), zone.clone()));
+        let mut above: Vec<String> =
+            [Some(unit.to_owned()), zone, county, city.clone()].into_iter().flatten().collect();
+        above.sort();
+        above.dedup();
+        for id in above {
+            if let Some(count) = counts.get_mut(&id) {
+                count.0 += school;
+                count.1 += item;
+            }
+        }
+    };
+    for unit in outcome.units.iter().filter(|unit| unit.2 == "school") {
+        add(&unit.0, 1, 0);
+    }
+    for item in &outcome.items {
+        add(&item.unit_id, 0, 1);
+    }
+    counts
+}
+
 /// Writes the previous round's results.json where the engine's follow-up reader takes it.
 async fn previous_results(db: &Db, previous: i64, dir: &Path) -> Result<Option<PathBuf>, Error> {
     let row = sqlx::query("SELECT results_json FROM reports WHERE round_id = $1 AND public = 0")
@@ -499,7 +530,7 @@ async fn previous_results(db: &Db, previous: i64, dir: &Path) -> Result<Option<P
 /// Stores a run's results, items and reports in one transaction, replacing the previous run's,
 /// and closes or re-opens the previous round's items (回头看).
 async fn store(db: &Db, id: i64, previous: Option<i64>, outcome: Outcome) -> Result<(), Error> {
-    let places: HashMap<String, (Option<String>, Option<String>, String)> = crate::model::units(db)
+    let places: Places = crate::model::units(db)
         .await?
         .into_iter()
         .map(|unit| (unit.id.clone(), (unit.county_id, unit.zone_id, unit.name)))
@@ -521,10 +552,12 @@ async fn store(db: &Db, id: i64, previous: Option<i64>, outcome: Outcome) -> Res
             .await
             .map_err(context("storing results"))?;
     }
+    let counts = subtree_counts(&outcome, &places);
     for (unit_id, position, level, total, grade, detail) in &outcome.units {
         let (county, zone, name) = places.get(unit_id).cloned().unwrap_or((None, None, unit_id.clone()));
+        let (schools, not_met) = counts.get(unit_id).copied().unwrap_or_default();
         sqlx::query(
-            "INSERT INTO results (round_id, level, unit_id, position, name, county_id, zone_id, total, grade, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS DOUBLE PRECISION), $9, $10)",
+            "INSERT INTO results (round_id, level, unit_id, position, name, county_id, zone_id, total, grade, detail, schools, not_met) VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8 AS DOUBLE PRECISION), $9, $10, $11, $12)",
         )
         .bind(id)
         .bind(level)
@@ -538,6 +571,8 @@ async fn store(db: &Db, id: i64, previous: Option<i64>, outcome: Outcome) -> Res
         .bind(total.map(|total| round2(total).to_string()))
         .bind(grade)
         .bind(detail)
+        .bind((level != "school").then_some(schools))
+        .bind(not_met)
         .execute(&mut *tx)
         .await
         .map_err(context("storing results"))?;

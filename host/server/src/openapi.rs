@@ -87,7 +87,8 @@ fn object(properties: Vec<(&str, RefOr<Schema>)>) -> RefOr<Schema> {
     builder.build().into()
 }
 
-/// One row of a result list (a unit's overall score and grade).
+/// One row of a result list (a unit's overall score and grade; the schools below it and the
+/// not-met findings of it and below it).
 fn result_row() -> RefOr<Schema> {
     object(vec![
         ("unit_id", of(Type::String)),
@@ -96,6 +97,8 @@ fn result_row() -> RefOr<Schema> {
         ("zone_id", of(Type::String)),
         ("total", of(Type::Number)),
         ("grade", of(Type::String)),
+        ("schools", of(Type::Integer)),
+        ("not_met", of(Type::Integer)),
     ])
 }
 

@@ -512,7 +512,8 @@ async fn unit_page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<HashMap
         .iter()
         .map(|row| {
             json!({"round_id": row.try_get::<i64, _>("round_id").ok(), "title": row.try_get::<String, _>("title").ok(),
-                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()})
+                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten(),
+                "schools": row.try_get::<Option<i64>, _>("schools").ok().flatten(), "not_met": row.try_get::<Option<i64>, _>("not_met").ok().flatten()})
         })
         .collect();
     Ok(ctx.render(
@@ -647,7 +648,7 @@ async fn result_rows(
     binds.extend(bind.map(Bind::Text));
     let (rows, page) = paged(
         ctx,
-        ("unit_id, name, county_id, zone_id, total, grade", &from, "position"),
+        ("unit_id, name, county_id, zone_id, total, grade, schools, not_met", &from, "position"),
         &binds,
         paging,
         "reading results",
@@ -658,7 +659,8 @@ async fn result_rows(
         .map(|row| {
             json!({"unit_id": row.try_get::<String, _>("unit_id").unwrap_or_default(), "name": row.try_get::<String, _>("name").unwrap_or_default(),
                 "county_id": row.try_get::<Option<String>, _>("county_id").unwrap_or_default(), "zone_id": row.try_get::<Option<String>, _>("zone_id").unwrap_or_default(),
-                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()})
+                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten(),
+                "schools": row.try_get::<Option<i64>, _>("schools").ok().flatten(), "not_met": row.try_get::<Option<i64>, _>("not_met").ok().flatten()})
         })
         .collect();
     Ok((rows, page))
@@ -1430,7 +1432,8 @@ async fn public_round_json(ctx: Ctx, Path(id): Path<i64>) -> Reply {
     let counties: Vec<Value> = rows
         .iter()
         .map(|row| json!({"id": row.try_get::<String, _>("unit_id").ok(), "name": row.try_get::<String, _>("name").ok(),
-            "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten()}))
+            "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten(),
+                "schools": row.try_get::<Option<i64>, _>("schools").ok().flatten(), "not_met": row.try_get::<Option<i64>, _>("not_met").ok().flatten()}))
         .collect();
     Ok(Json(json!({"id": round.id, "title": round.title, "published_at": round.published_at, "counties": counties,
         "report": format!("/public/rounds/{id}")}))

@@ -95,6 +95,25 @@ async fn lifecycle(backend: &str) {
     let (status, html) = county.get(&format!("/rounds/{round}/results/410802")).await;
     assert_eq!(status, 200);
     assert!(html.contains("解放区第1督学责任区"), "a county's page links its zones");
+    // A zone has no score of its own: its row says how many schools it has and how many
+    // findings they have not met, as its 责任督学 sees them.
+    let zone_id = zone.get_json("/api/v1/me").await.1["me"]["unit"]["id"].as_str().unwrap().to_owned();
+    let schools = all_pages(&zone, &format!("/api/v1/rounds/{round}/results/{zone_id}"), "children").await;
+    let findings = all_pages(&zone, "/api/v1/items", "items").await;
+    let findings = findings.iter().filter(|item| item["round_id"] == round).count();
+    let zones = all_pages(&county, &format!("/api/v1/rounds/{round}/results/410802"), "children").await;
+    let row = zones.iter().find(|row| row["unit_id"] == zone_id.as_str()).expect("the zone's row");
+    assert!(!schools.is_empty() && findings > 0, "{backend}: the fixture's zone has schools with findings");
+    assert_eq!(row["schools"], schools.len(), "{backend}: {row}");
+    assert_eq!(row["not_met"], findings, "{backend}: {row}");
+    assert!(row["total"].is_null(), "{row}");
+    let (_, html) = county.get(&format!("/rounds/{round}/results/410802")).await;
+    assert!(
+        html.contains(&format!("<td id=\"schools-{zone_id}\">{}</td>", schools.len()))
+            && html.contains(&format!("<td id=\"not-met-{zone_id}\">{findings}</td>"))
+            && html.contains("不单独评分"),
+        "the county's page shows the zone's counts"
+    );
 
     // The finding is a rectification item of the school, with the plan's deadline.
     let (_, items) = school.get_json("/api/v1/items").await;
@@ -274,6 +293,20 @@ async fn results_count(config: &dudao_server::ServeConfig, round: i64) -> i64 {
     let count = n.try_get("n").unwrap();
     db.pool.close().await;
     count
+}
+
+/// Every row of a paged list (`key`) of a JSON page, all its pages read.
+async fn all_pages(client: &common::Client, path: &str, key: &str) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for number in 1.. {
+        let (status, body) = client.get_json(&format!("{path}?page={number}")).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        rows.extend(body[key].as_array().cloned().unwrap_or_default());
+        if number >= body["page"]["pages"].as_i64().unwrap_or(1) {
+            break;
+        }
+    }
+    rows
 }
 
 fn spawn(config: &dudao_server::ServeConfig, port: u16) -> std::process::Child {
