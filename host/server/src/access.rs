@@ -94,3 +94,28 @@ pub fn sees_sql(user: &User, columns: UnitColumns, param: usize) -> (String, Opt
         Role::School => (format!("{id} = ${param}"), unit),
     }
 }
+
+/// [`sees_sql`] for rows of one `level` only: the same rule, written so that each condition is
+/// one indexed column (a county's own row is found by its id, the rows below it by their
+/// county; a zone's by its id, its schools by their zone). `sees_sql`'s `OR` over two columns
+/// keeps a database from using either index, which on a national round means reading every
+/// result row of the round to list one county's. `None` at a level the user sees nothing of.
+/// Unit ids are unique across levels, so this selects what `sees_sql` does among rows of that
+/// level; `tests/access.rs` checks it.
+pub fn sees_level_sql(
+    user: &User,
+    columns: UnitColumns,
+    level: &str,
+    param: usize,
+) -> Option<(String, Option<String>)> {
+    let UnitColumns { id, county, zone, .. } = columns;
+    let unit = Some(user.unit.id.clone());
+    let column = match (user.role, level) {
+        (Role::CityAdmin | Role::CityInspector, _) => return Some(("1 = 1".to_owned(), None)),
+        (Role::CountyAdmin, "county") | (Role::ZoneInspector, "zone") | (Role::School, "school") => id,
+        (Role::CountyAdmin, "zone" | "school") => county,
+        (Role::ZoneInspector, "school") => zone,
+        _ => return None,
+    };
+    Some((format!("{column} = ${param}"), unit))
+}

@@ -621,12 +621,44 @@ async fn paged(
         .and_then(|row| row.try_get("n"))
         .map_err(|e| ctx.internal(context(what)(e)))?;
     let page = Page::of(query, param, total);
+    Ok((page_of(ctx, (columns, from, order), binds, page, what).await?, page))
+}
+
+/// Reads `page` of the rows of `from` (parameters `binds`), `columns` in `order`.
+async fn page_of(
+    ctx: &Ctx,
+    (columns, from, order): (&str, &str, &str),
+    binds: &[Bind],
+    page: Page,
+    what: &'static str,
+) -> Result<Vec<sqlx::any::AnyRow>, Response> {
     let sql = format!("SELECT {columns} {from} ORDER BY {order} {}", page.sql());
-    let rows = bound(sqlx::query(&sql), binds)
-        .fetch_all(&ctx.state.db.pool)
-        .await
-        .map_err(|e| ctx.internal(context(what)(e)))?;
-    Ok((rows, page))
+    bound(sqlx::query(&sql), binds).fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context(what)(e)))
+}
+
+/// The columns of a result row in a list.
+const RESULT_ROW_COLUMNS: &str = "unit_id, name, county_id, zone_id, total, grade, schools, not_met";
+
+/// `FROM …` and its parameters for the result rows of a round at a level that the user sees
+/// (and, with `parent`, whose `county_id` or `zone_id` column is that unit).
+fn result_from(user: &User, (round, level): (i64, &str), parent: Option<(&'static str, &str)>) -> (String, Vec<Bind>) {
+    let (scope, bind) =
+        access::sees_level_sql(user, access::RESULT_COLUMNS, level, 4).unwrap_or_else(|| ("1 = 0".to_owned(), None));
+    // `$3` is always used (an unused parameter has no type on PostgreSQL).
+    let below = parent.map_or_else(|| "$3 = ''".to_owned(), |(column, _)| format!("{column} = $3"));
+    let from = format!("FROM results WHERE round_id = $1 AND level = $2 AND {below} AND {scope}");
+    let mut binds =
+        vec![Bind::Int(round), Bind::Text(level.to_owned()), Bind::Text(parent.map_or("", |(_, id)| id).to_owned())];
+    binds.extend(bind.map(Bind::Text));
+    (from, binds)
+}
+
+/// A result row for the templates and the JSON.
+fn result_json(row: &sqlx::any::AnyRow) -> Value {
+    json!({"unit_id": row.try_get::<String, _>("unit_id").unwrap_or_default(), "name": row.try_get::<String, _>("name").unwrap_or_default(),
+        "county_id": row.try_get::<Option<String>, _>("county_id").unwrap_or_default(), "zone_id": row.try_get::<Option<String>, _>("zone_id").unwrap_or_default(),
+        "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten(),
+        "schools": row.try_get::<Option<i64>, _>("schools").ok().flatten(), "not_met": row.try_get::<Option<i64>, _>("not_met").ok().flatten()})
 }
 
 /// A page of the result rows of a round at a level, limited to what the user sees (and, with
@@ -635,35 +667,41 @@ async fn paged(
 async fn result_rows(
     ctx: &Ctx,
     user: &User,
-    (round, level): (i64, &str),
+    round_level: (i64, &str),
     parent: Option<(&'static str, &str)>,
     paging: (&HashMap<String, String>, &str),
 ) -> Result<(Vec<Value>, Page), Response> {
-    let (scope, bind) = access::sees_sql(user, access::RESULT_COLUMNS, 4);
-    // `$3` is always used (an unused parameter has no type on PostgreSQL).
-    let below = parent.map_or_else(|| "$3 = ''".to_owned(), |(column, _)| format!("{column} = $3"));
-    let from = format!("FROM results WHERE round_id = $1 AND level = $2 AND {below} AND {scope}");
-    let mut binds =
-        vec![Bind::Int(round), Bind::Text(level.to_owned()), Bind::Text(parent.map_or("", |(_, id)| id).to_owned())];
-    binds.extend(bind.map(Bind::Text));
-    let (rows, page) = paged(
-        ctx,
-        ("unit_id, name, county_id, zone_id, total, grade, schools, not_met", &from, "position"),
-        &binds,
-        paging,
-        "reading results",
-    )
-    .await?;
-    let rows = rows
-        .iter()
-        .map(|row| {
-            json!({"unit_id": row.try_get::<String, _>("unit_id").unwrap_or_default(), "name": row.try_get::<String, _>("name").unwrap_or_default(),
-                "county_id": row.try_get::<Option<String>, _>("county_id").unwrap_or_default(), "zone_id": row.try_get::<Option<String>, _>("zone_id").unwrap_or_default(),
-                "total": row.try_get::<Option<f64>, _>("total").ok().flatten(), "grade": row.try_get::<Option<String>, _>("grade").ok().flatten(),
-                "schools": row.try_get::<Option<i64>, _>("schools").ok().flatten(), "not_met": row.try_get::<Option<i64>, _>("not_met").ok().flatten()})
-        })
-        .collect();
-    Ok((rows, page))
+    let (from, binds) = result_from(user, round_level, parent);
+    let (rows, page) = paged(ctx, (RESULT_ROW_COLUMNS, &from, "position"), &binds, paging, "reading results").await?;
+    Ok((rows.iter().map(result_json).collect(), page))
+}
+
+/// The levels of a round's results, from the top.
+const LEVELS: [&str; 4] = ["city", "county", "zone", "school"];
+
+/// How many result rows of a round the user sees at each level, in one query (a count per
+/// level, each on its level's indexed access condition).
+async fn result_counts(ctx: &Ctx, user: &User, round: i64) -> Result<HashMap<String, i64>, Response> {
+    let mut binds = vec![Bind::Int(round)];
+    let mut counts = Vec::new();
+    for level in LEVELS {
+        let Some((scope, bind)) = access::sees_level_sql(user, access::RESULT_COLUMNS, level, binds.len() + 1) else {
+            continue;
+        };
+        binds.extend(bind.map(Bind::Text));
+        counts.push(format!(
+            "SELECT '{level}' AS level, COUNT(*) AS n FROM results WHERE round_id = $1 AND level = '{level}' AND {scope}"
+        ));
+    }
+    let sql = counts.join(" UNION ALL ");
+    let rows = bound(sqlx::query(&sql), &binds)
+        .fetch_all(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("counting results")(e)))?;
+    rows.iter()
+        .map(|row| Ok((row.try_get::<String, _>("level")?, row.try_get::<i64, _>("n")?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(|e| ctx.internal(context("counting results")(e)))
 }
 
 async fn round_page(ctx: Ctx, Path(id): Path<i64>, Query(query): Query<HashMap<String, String>>) -> Reply {
@@ -673,14 +711,16 @@ async fn round_page(ctx: Ctx, Path(id): Path<i64>, Query(query): Query<HashMap<S
         || (round.finished_at.is_some() && round.status != "failed");
     let mut groups = Vec::new();
     if has_results {
-        for (level, title) in
-            [("city", "全市"), ("county", "各县（市、区）"), ("zone", "督学责任区"), ("school", "学校")]
-        {
+        // One query counts every level; only the levels with rows are read, a page each.
+        let counts = result_counts(&ctx, &user, id).await?;
+        for (level, title) in LEVELS.into_iter().zip(["全市", "各县（市、区）", "督学责任区", "学校"]) {
+            let Some(&total) = counts.get(level).filter(|&&total| total > 0) else { continue };
             let param = format!("{level}_page");
-            let (rows, page) = result_rows(&ctx, &user, (id, level), None, (&query, &param)).await?;
-            if !rows.is_empty() {
-                groups.push(json!({"level": level, "title": title, "rows": rows, "page": page.json(&param)}));
-            }
+            let page = Page::of(&query, &param, total);
+            let (from, binds) = result_from(&user, (id, level), None);
+            let rows = page_of(&ctx, (RESULT_ROW_COLUMNS, &from, "position"), &binds, page, "reading results").await?;
+            let rows: Vec<Value> = rows.iter().map(result_json).collect();
+            groups.push(json!({"level": level, "title": title, "rows": rows, "page": page.json(&param)}));
         }
     }
     let progress = ctx.state.progress.lock().ok().and_then(|map| map.get(&id).copied());
@@ -760,14 +800,27 @@ async fn results_page(
 ) -> Reply {
     let user = ctx.user()?.clone();
     let round = ctx.round(id).await?;
-    let unit = ctx.unit(&unit_id).await?;
-    let row = sqlx::query("SELECT level, name, detail FROM results WHERE round_id = $1 AND unit_id = $2")
-        .bind(id)
-        .bind(&unit.id)
-        .fetch_optional(&ctx.state.db.pool)
-        .await
-        .map_err(|e| ctx.internal(context("reading results")(e)))?
-        .ok_or_else(|| ctx.not_found())?;
+    // The result row carries its unit's place in the tree, so it is also what access is
+    // checked against: a unit the user does not see is 404, like one without results.
+    let row =
+        sqlx::query("SELECT level, name, county_id, zone_id, detail FROM results WHERE round_id = $1 AND unit_id = $2")
+            .bind(id)
+            .bind(&unit_id)
+            .fetch_optional(&ctx.state.db.pool)
+            .await
+            .map_err(|e| ctx.internal(context("reading results")(e)))?
+            .ok_or_else(|| ctx.not_found())?;
+    let text = |name: &str| row.try_get::<Option<String>, _>(name).ok().flatten();
+    let unit = Unit {
+        id: unit_id,
+        level: text("level").unwrap_or_default(),
+        name: text("name").unwrap_or_default(),
+        county_id: text("county_id"),
+        zone_id: text("zone_id"),
+    };
+    if !access::sees(&user, &unit) {
+        return Err(ctx.not_found());
+    }
     let detail: Value =
         serde_json::from_str(&row.try_get::<String, _>("detail").unwrap_or_default()).unwrap_or_default();
     // The units directly below: the city's counties, a county's zones, a zone's schools.

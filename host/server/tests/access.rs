@@ -269,6 +269,26 @@ async fn the_sql_access_filter_is_the_access_rule() {
             by_rule.sort();
             assert_eq!(by_sql, by_rule, "{backend}: {name}");
             assert!(!by_rule.is_empty(), "{name} sees at least its own unit");
+            // The same rule for one level at a time, as the result lists use it.
+            for level in ["city", "county", "zone", "school"] {
+                let (scope, bind) =
+                    dudao_server::access::sees_level_sql(&user, dudao_server::access::UNIT_COLUMNS, level, 2)
+                        .unwrap_or_else(|| ("1 = 0".to_owned(), None));
+                let sql = format!("SELECT id FROM units WHERE level = $1 AND {scope} ORDER BY id");
+                let mut query = sqlx::query(&sql).bind(level);
+                if let Some(bind) = bind {
+                    query = query.bind(bind);
+                }
+                let by_sql: Vec<String> =
+                    query.fetch_all(&db.pool).await.unwrap().iter().map(|row| row.get::<String, _>("id")).collect();
+                let mut by_rule: Vec<String> = all
+                    .iter()
+                    .filter(|unit| unit.level == level && dudao_server::access::sees(&user, unit))
+                    .map(|unit| unit.id.clone())
+                    .collect();
+                by_rule.sort();
+                assert_eq!(by_sql, by_rule, "{backend}: {name} at level {level}");
+            }
         }
     }
 }

@@ -241,10 +241,13 @@ async fn a_round_through_the_pages_in_chromium() {
     let total = text(&b, "#total-410802").await;
     assert!(total.parse::<f64>().is_ok(), "the county's total is shown: {total}");
     b.goto(&format!("{base}/rounds/{round}/results/410802")).await.unwrap();
-    assert!(b.source().await.unwrap().contains("解放区太极拳进校园"), "the approved local pack's results");
+    text(&b, "#overall-total").await;
+    let page = b.source().await.unwrap();
+    assert!(page.contains("解放区太极拳进校园"), "the approved local pack's results: {page}");
     b.goto(&format!("{base}/rounds/{round}")).await.unwrap();
     click(&b, "#publish").await;
-    assert_eq!(text(&b, "#round-status").await, "已发布");
+    // The click posts a form; until its redirect has loaded, the old page is still there.
+    assert_eq!(text_once(&b, "#round-status", "已发布").await, "已发布");
     logout(&b).await;
 
     // The school submits a rectification report; the 责任督学 returns it, then accepts it.
