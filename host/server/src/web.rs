@@ -614,14 +614,17 @@ async fn paged(
     (query, param): (&HashMap<String, String>, &str),
     what: &'static str,
 ) -> Result<(Vec<sqlx::any::AnyRow>, Page), Response> {
-    let count_sql = format!("SELECT COUNT(*) AS n {from}");
-    let total: i64 = bound(sqlx::query(&count_sql), binds)
+    let page = Page::of(query, param, count_of(ctx, from, binds, what).await?);
+    Ok((page_of(ctx, (columns, from, order), binds, page, what).await?, page))
+}
+
+/// Counts the rows of `from` (`FROM … WHERE …`, parameters `binds`).
+async fn count_of(ctx: &Ctx, from: &str, binds: &[Bind], what: &'static str) -> Result<i64, Response> {
+    bound(sqlx::query(&format!("SELECT COUNT(*) AS n {from}")), binds)
         .fetch_one(&ctx.state.db.pool)
         .await
         .and_then(|row| row.try_get("n"))
-        .map_err(|e| ctx.internal(context(what)(e)))?;
-    let page = Page::of(query, param, total);
-    Ok((page_of(ctx, (columns, from, order), binds, page, what).await?, page))
+        .map_err(|e| ctx.internal(context(what)(e)))
 }
 
 /// Reads `page` of the rows of `from` (parameters `binds`), `columns` in `order`.
@@ -672,8 +675,14 @@ async fn result_rows(
     paging: (&HashMap<String, String>, &str),
 ) -> Result<(Vec<Value>, Page), Response> {
     let (from, binds) = result_from(user, round_level, parent);
-    let (rows, page) = paged(ctx, (RESULT_ROW_COLUMNS, &from, "position"), &binds, paging, "reading results").await?;
-    Ok((rows.iter().map(result_json).collect(), page))
+    let page = Page::of(paging.0, paging.1, count_of(ctx, &from, &binds, "reading results").await?);
+    Ok((result_page(ctx, (&from, &binds), page).await?, page))
+}
+
+/// `page` of the result rows of `from` (from [`result_from`]), in list order.
+async fn result_page(ctx: &Ctx, (from, binds): (&str, &[Bind]), page: Page) -> Result<Vec<Value>, Response> {
+    let rows = page_of(ctx, (RESULT_ROW_COLUMNS, from, "position"), binds, page, "reading results").await?;
+    Ok(rows.iter().map(result_json).collect())
 }
 
 /// The levels of a round's results, from the top.
@@ -718,8 +727,7 @@ async fn round_page(ctx: Ctx, Path(id): Path<i64>, Query(query): Query<HashMap<S
             let param = format!("{level}_page");
             let page = Page::of(&query, &param, total);
             let (from, binds) = result_from(&user, (id, level), None);
-            let rows = page_of(&ctx, (RESULT_ROW_COLUMNS, &from, "position"), &binds, page, "reading results").await?;
-            let rows: Vec<Value> = rows.iter().map(result_json).collect();
+            let rows = result_page(&ctx, (&from, &binds), page).await?;
             groups.push(json!({"level": level, "title": title, "rows": rows, "page": page.json(&param)}));
         }
     }
@@ -802,22 +810,16 @@ async fn results_page(
     let round = ctx.round(id).await?;
     // The result row carries its unit's place in the tree, so it is also what access is
     // checked against: a unit the user does not see is 404, like one without results.
-    let row =
-        sqlx::query("SELECT level, name, county_id, zone_id, detail FROM results WHERE round_id = $1 AND unit_id = $2")
-            .bind(id)
-            .bind(&unit_id)
-            .fetch_optional(&ctx.state.db.pool)
-            .await
-            .map_err(|e| ctx.internal(context("reading results")(e)))?
-            .ok_or_else(|| ctx.not_found())?;
-    let text = |name: &str| row.try_get::<Option<String>, _>(name).ok().flatten();
-    let unit = Unit {
-        id: unit_id,
-        level: text("level").unwrap_or_default(),
-        name: text("name").unwrap_or_default(),
-        county_id: text("county_id"),
-        zone_id: text("zone_id"),
-    };
+    let row = sqlx::query(
+        "SELECT unit_id, level, name, county_id, zone_id, detail FROM results WHERE round_id = $1 AND unit_id = $2",
+    )
+    .bind(id)
+    .bind(&unit_id)
+    .fetch_optional(&ctx.state.db.pool)
+    .await
+    .map_err(|e| ctx.internal(context("reading results")(e)))?
+    .ok_or_else(|| ctx.not_found())?;
+    let unit = unit_of_row(&row, "name");
     if !access::sees(&user, &unit) {
         return Err(ctx.not_found());
     }
@@ -1100,6 +1102,20 @@ fn state_chinese(state: &str) -> &'static str {
     }
 }
 
+/// The unit a result or item row is about, from its `unit_id`, `level`, `county_id`, `zone_id`
+/// columns and its name column (`name` in results, `unit_name` in items); what access is
+/// checked against.
+fn unit_of_row(row: &sqlx::any::AnyRow, name: &str) -> Unit {
+    let text = |column: &str| row.try_get::<Option<String>, _>(column).ok().flatten();
+    Unit {
+        id: text("unit_id").unwrap_or_default(),
+        level: text("level").unwrap_or_default(),
+        name: text(name).unwrap_or_default(),
+        county_id: text("county_id"),
+        zone_id: text("zone_id"),
+    }
+}
+
 const ITEM_COLUMNS: &str = "id, round_id, level, unit_id, unit_name, county_id, zone_id, pack_title, indicator, indicator_name, value_text, threshold, deadline, found_status, state";
 
 struct ItemRow {
@@ -1112,13 +1128,7 @@ fn item_of(row: &sqlx::any::AnyRow, today: &str) -> ItemRow {
     let state = text("state").unwrap_or_default();
     let deadline = text("deadline");
     let overdue = deadline.as_deref().is_some_and(|d| d < today) && !matches!(state.as_str(), "accepted" | "closed");
-    let unit = Unit {
-        id: text("unit_id").unwrap_or_default(),
-        level: text("level").unwrap_or_default(),
-        name: text("unit_name").unwrap_or_default(),
-        county_id: text("county_id"),
-        zone_id: text("zone_id"),
-    };
+    let unit = unit_of_row(row, "unit_name");
     let json = json!({
         "id": row.try_get::<i64, _>("id").unwrap_or_default(), "round_id": row.try_get::<i64, _>("round_id").unwrap_or_default(),
         "level": unit.level, "unit_id": unit.id, "unit_name": unit.name, "county_id": unit.county_id,

@@ -249,45 +249,46 @@ fn openapi_response_schemas_resolve() {
 /// (`access::sees`, which guards every single page) lets each account see.
 #[tokio::test]
 async fn the_sql_access_filter_is_the_access_rule() {
+    use dudao_server::access::{UNIT_COLUMNS, sees, sees_level_sql, sees_sql};
     use sqlx::Row;
+    // The ids of the units `WHERE condition`, with `binds` bound in order, sorted.
+    async fn by_sql(db: &dudao_server::db::Db, condition: &str, binds: Vec<String>) -> Vec<String> {
+        let sql = format!("SELECT id FROM units WHERE {condition} ORDER BY id");
+        let mut query = sqlx::query(&sql);
+        for bind in binds {
+            query = query.bind(bind);
+        }
+        query.fetch_all(&db.pool).await.unwrap().iter().map(|row| row.get::<String, _>("id")).collect()
+    }
     for backend in crate::common::backends() {
         let server = Server::start(backend).await;
         let db = &server.state.db;
         let all = dudao_server::model::units(db).await.unwrap();
         for (name, _, _) in crate::common::ACCOUNTS {
             let (_, user) = dudao_server::auth::login(db, name, PASSWORD).await.unwrap().unwrap();
-            let (scope, bind) = dudao_server::access::sees_sql(&user, dudao_server::access::UNIT_COLUMNS, 1);
-            let sql = format!("SELECT id FROM units WHERE {scope} ORDER BY id");
-            let mut query = sqlx::query(&sql);
-            if let Some(bind) = bind {
-                query = query.bind(bind);
-            }
-            let by_sql: Vec<String> =
-                query.fetch_all(&db.pool).await.unwrap().iter().map(|row| row.get::<String, _>("id")).collect();
-            let mut by_rule: Vec<String> =
-                all.iter().filter(|unit| dudao_server::access::sees(&user, unit)).map(|unit| unit.id.clone()).collect();
-            by_rule.sort();
-            assert_eq!(by_sql, by_rule, "{backend}: {name}");
-            assert!(!by_rule.is_empty(), "{name} sees at least its own unit");
+            let by_rule = |level: Option<&str>| {
+                let mut ids: Vec<String> = all
+                    .iter()
+                    .filter(|unit| level.is_none_or(|level| unit.level == level) && sees(&user, unit))
+                    .map(|unit| unit.id.clone())
+                    .collect();
+                ids.sort();
+                ids
+            };
+            let (scope, bind) = sees_sql(&user, UNIT_COLUMNS, 1);
+            let rule = by_rule(None);
+            assert_eq!(by_sql(db, &scope, bind.into_iter().collect()).await, rule, "{backend}: {name}");
+            assert!(!rule.is_empty(), "{name} sees at least its own unit");
             // The same rule for one level at a time, as the result lists use it.
             for level in ["city", "county", "zone", "school"] {
                 let (scope, bind) =
-                    dudao_server::access::sees_level_sql(&user, dudao_server::access::UNIT_COLUMNS, level, 2)
-                        .unwrap_or_else(|| ("1 = 0".to_owned(), None));
-                let sql = format!("SELECT id FROM units WHERE level = $1 AND {scope} ORDER BY id");
-                let mut query = sqlx::query(&sql).bind(level);
-                if let Some(bind) = bind {
-                    query = query.bind(bind);
-                }
-                let by_sql: Vec<String> =
-                    query.fetch_all(&db.pool).await.unwrap().iter().map(|row| row.get::<String, _>("id")).collect();
-                let mut by_rule: Vec<String> = all
-                    .iter()
-                    .filter(|unit| unit.level == level && dudao_server::access::sees(&user, unit))
-                    .map(|unit| unit.id.clone())
-                    .collect();
-                by_rule.sort();
-                assert_eq!(by_sql, by_rule, "{backend}: {name} at level {level}");
+                    sees_level_sql(&user, UNIT_COLUMNS, level, 2).unwrap_or_else(|| ("1 = 0".to_owned(), None));
+                let binds = std::iter::once(level.to_owned()).chain(bind).collect();
+                assert_eq!(
+                    by_sql(db, &format!("level = $1 AND {scope}"), binds).await,
+                    by_rule(Some(level)),
+                    "{backend}: {name} at level {level}"
+                );
             }
         }
     }
