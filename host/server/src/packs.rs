@@ -49,7 +49,7 @@ pub struct LocalPack {
     pub filename: String,
     /// sha256 of the module: the pin.
     pub sha256: String,
-    /// Size in bytes.
+    /// The module's size in bytes (for a `.toml` or `.xlsx`, of the module compiled from it).
     pub size: i64,
     /// Who uploaded it.
     pub uploaded_by: String,
