@@ -266,7 +266,8 @@ fn chinese_enumeration_values_are_accepted_alongside_the_codes() {
     ]);
     let data = Dataset::load(dir.path()).expect("loads");
     let prepared = dataset::prepare(&data, &[&quality_balance::manifest()]).expect("valid");
-    let schools = &prepared.packs[0].records[&rules_sdk::wire::Level::School];
+    let schools: Vec<_> =
+        prepared.packs[0].records[&rules_sdk::wire::Level::School].iter().map(|record| record.to_record()).collect();
     assert_eq!((schools[0]["stage"].as_str(), schools[1]["kind"].as_str()), (Some("primary"), Some("teaching_point")));
 
     let found = csv_problems(format!("{HEADER}\n{}\n", ROW_1.replace("primary", "高中")).as_bytes());

@@ -142,7 +142,7 @@ fn extra_columns_pass_through_only_to_packs_that_declare_them() {
     let data = Dataset::load(dir.path()).expect("loads");
     let manifest = quality_balance::manifest();
     let prepared = dataset::prepare(&data, &[&manifest]).expect("valid");
-    let record = &prepared.packs[0].records[&rules_sdk::wire::Level::School][0];
+    let record = prepared.packs[0].records[&rules_sdk::wire::Level::School][0].to_record();
     assert!(!record.contains_key("taiji_classes"), "undeclared columns are not passed to a pack");
     assert_eq!(record["qualified_teachers"], serde_json::json!(25));
     assert_eq!(record["teaching_area_m2"], serde_json::json!(2500.0));

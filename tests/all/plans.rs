@@ -126,7 +126,7 @@ fn a_comprehensive_round_scores_and_grades_every_county_with_local_sections_only
 /// Recomputes a node's score from its children and checks leaves against the results.
 fn check_trace(node: &ScoreNode, results: &[&rules_sdk::wire::IndicatorResult]) {
     if node.children.is_empty() {
-        let result = results.iter().find(|result| result.indicator == node.id).expect("a leaf has its result");
+        let result = results.iter().find(|result| *result.indicator == *node.id).expect("a leaf has its result");
         assert_eq!(node.value, result.value, "{}", node.id);
         assert_eq!(node.status, Some(result.status), "{}", node.id);
         return;
@@ -420,4 +420,33 @@ fn limits_given_for_a_run_apply_to_a_plan_and_replace_its_own() {
     let (evaluation, _) = round::run_plan(&plan, &data, &settings).unwrap_or_else(|e| panic!("{e}"));
     assert!(evaluation.failures().is_empty(), "{:?}", evaluation.failures());
     assert_eq!(evaluation.prepared.subjects[&Level::County].len(), 11);
+}
+
+#[test]
+fn the_results_table_is_written_in_parallel_blocks_in_row_order_on_any_pool_size() {
+    build_all();
+    let (evaluation, _) =
+        round::run_plan(&comprehensive(), &support::fixture("jiaozuo"), &round::RunSettings::default()).expect("runs");
+    // Blocks of 256 outcomes, a window of 4 blocks per thread: on 1 thread the table takes
+    // more than one window, on 3 threads several blocks are formatted at once.
+    assert!(evaluation.outcomes.len() > 4 * 256, "{} outcomes", evaluation.outcomes.len());
+    let write = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| dudao_publish::results::csv(&evaluation))
+    };
+    let one = write(1);
+    assert_eq!(one, write(3), "the same bytes from 1 and 3 threads");
+    // Every row once, in the order of the rows every other output reads.
+    let rows = dudao_publish::results::rows(&evaluation);
+    let mut reader = csv::Reader::from_reader(one.as_bytes());
+    let written: Vec<(String, String, String)> = reader
+        .records()
+        .map(|record| {
+            let record = record.expect("a CSV row");
+            (record[0].to_owned(), record[1].to_owned(), record[2].to_owned())
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> =
+        rows.iter().map(|row| (row.pack_id.to_owned(), row.subject_id.clone(), row.indicator_id.to_owned())).collect();
+    assert_eq!(written, expected);
 }

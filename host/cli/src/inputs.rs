@@ -82,6 +82,15 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// Makes `--threads` the size of the process's thread pool, which validation, scoring and
+    /// writing use besides the evaluation's own workers (results are the same for any size).
+    fn size_thread_pool(&self) {
+        if let Some(threads) = self.threads {
+            // Only fails when the pool already exists, which it does not before a command.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global();
+        }
+    }
+
     /// Whether a plan was given.
     pub fn has_plan(&self) -> bool {
         self.plan.is_some()
@@ -110,6 +119,7 @@ impl RunArgs {
 
     /// Loads and validates without evaluating anything.
     pub fn check(&self) -> Result<dudao_dataset::Prepared, Failure> {
+        self.size_thread_pool();
         let settings = RunSettings {
             previous_data: self.previous_data.clone(),
             threads: self.threads,
@@ -125,6 +135,7 @@ impl RunArgs {
 
     /// Loads, validates and evaluates; a plan's round-level results come with it.
     pub fn evaluate(&self, progress: Option<Progress>) -> Result<(Evaluation, Option<Round>), Failure> {
+        self.size_thread_pool();
         let settings = RunSettings {
             previous_data: self.previous_data.clone(),
             threads: self.threads,

@@ -118,7 +118,7 @@ pub(super) fn parse(level: Level, source: &str, bytes: &[u8]) -> Result<Table, V
             };
             cells.push(match text.trim() {
                 "" => Cell::Empty,
-                text => Cell::Text(text.to_owned()),
+                text => Cell::Text(text.into()),
             });
         }
         if number == 1 {

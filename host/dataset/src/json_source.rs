@@ -82,13 +82,13 @@ pub(super) fn load(path: &Path, bytes: &[u8]) -> Result<BTreeMap<Level, Table>, 
                 cells.push(match record.get(column) {
                     None | Some(Value::Null) => Cell::Empty,
                     Some(Value::String(text)) if text.trim().is_empty() => Cell::Empty,
-                    Some(Value::String(text)) => Cell::Text(text.trim().to_owned()),
+                    Some(Value::String(text)) => Cell::Text(text.trim().into()),
                     Some(Value::Number(value)) => {
                         if ids.contains(&column.as_str()) && !exact(value) {
                             let mut error = at("inexact_id", Args::none(), Some(number), Some(column));
                             error.value = Some(value.to_string());
                             table_problems.push(error);
-                            Cell::Text(value.to_string())
+                            Cell::Text(value.to_string().into())
                         } else {
                             Cell::Number(value.as_f64().unwrap_or(f64::NAN))
                         }

@@ -34,8 +34,8 @@ pub use scope::Scope;
 pub use sheet::column_name;
 pub use units::{unit, unit_json};
 pub use validate::{
-    DataError, DataErrors, PackData, PrepareOptions, Prepared, PreviousPeriod, ShownDataErrors, Subject, enum_labels,
-    prepare, prepare_with,
+    DataError, DataErrors, PackData, PackRecord, PrepareOptions, Prepared, PreviousPeriod, ShownDataErrors, Subject,
+    enum_labels, prepare, prepare_with,
 };
 pub use xlsx_source::column_letters;
 
@@ -125,8 +125,9 @@ impl DatasetFormat {
 pub enum Cell {
     /// An empty cell (or JSON `null`, or a missing key).
     Empty,
-    /// Text (every CSV cell is text until validated).
-    Text(String),
+    /// Text (every CSV cell is text until validated). Short texts — most cells — are kept
+    /// inline, without an allocation of their own.
+    Text(compact_str::CompactString),
     /// A JSON number.
     Number(f64),
     /// A JSON boolean, or a TRUE/FALSE spreadsheet cell.

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Prepared;
+use serde_json::value::RawValue;
+
+use super::{PackRecord, Prepared};
 use rules_sdk::wire::{Level, Record, Unit, UnitSpec};
 
 /// The wire shape of a unit, borrowing the prepared records (it serialises exactly as
@@ -12,12 +14,12 @@ use rules_sdk::wire::{Level, Record, Unit, UnitSpec};
 #[derive(Serialize)]
 struct UnitRef<'a> {
     level: Level,
-    subject: &'a Record,
-    members: BTreeMap<Level, Vec<&'a Record>>,
+    subject: &'a RawValue,
+    members: BTreeMap<Level, Vec<&'a RawValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    previous: Option<&'a Record>,
+    previous: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    previous_members: BTreeMap<Level, Vec<&'a Record>>,
+    previous_members: BTreeMap<Level, Vec<&'a RawValue>>,
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     params: &'a Record,
 }
@@ -25,24 +27,27 @@ struct UnitRef<'a> {
 fn unit_ref<'a>(prepared: &'a Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> UnitRef<'a> {
     let level = spec.level;
     let records = &prepared.packs[pack].records;
+    let members_of = |lower: &Level| -> &[usize] {
+        prepared.members.get(&(level, *lower)).map(|lists| lists[subject].as_slice()).unwrap_or(&[])
+    };
     let mut members = BTreeMap::new();
     for lower in &spec.include {
-        let indices = prepared.members.get(&(level, *lower)).map(|lists| lists[subject].as_slice()).unwrap_or(&[]);
         let lower_records = records.get(lower).map(Vec::as_slice).unwrap_or(&[]);
-        members.insert(*lower, indices.iter().map(|&index| &lower_records[index]).collect::<Vec<_>>());
+        members.insert(*lower, members_of(lower).iter().map(|&index| lower_records[index].json()).collect::<Vec<_>>());
     }
-    let subject_record = &records[&level][subject];
+    let subject_record = records[&level][subject].json();
     let mut previous = None;
     let mut previous_members = BTreeMap::new();
     if spec.previous
         && let Some(period) = &prepared.previous
     {
-        let id_of = |record: &Record| record.get("id").and_then(|id| id.as_str()).map(str::to_owned);
-        previous = id_of(subject_record).and_then(|id| period.record(pack, level, &id));
-        for (lower, list) in &members {
-            let found: Vec<&Record> = list
+        // A record's `id` is its subject's id: records and subjects are read from the same rows.
+        let id_of = |level: Level, index: usize| prepared.subject(level, index).id.as_str();
+        previous = period.record(pack, level, id_of(level, subject)).map(PackRecord::json);
+        for lower in &spec.include {
+            let found: Vec<&RawValue> = members_of(lower)
                 .iter()
-                .filter_map(|record| id_of(record).and_then(|id| period.record(pack, *lower, &id)))
+                .filter_map(|&index| period.record(pack, *lower, id_of(*lower, index)).map(PackRecord::json))
                 .collect();
             previous_members.insert(*lower, found);
         }
@@ -60,14 +65,16 @@ pub fn unit_json(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usi
 /// The same unit as a [`Unit`] value, for calling a pack natively.
 pub fn unit(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> Unit {
     let unit = unit_ref(prepared, pack, spec, subject);
-    let owned = |map: BTreeMap<Level, Vec<&Record>>| -> BTreeMap<Level, Vec<Record>> {
-        map.into_iter().map(|(level, records)| (level, records.into_iter().cloned().collect())).collect()
+    let record =
+        |raw: &RawValue| -> Record { serde_json::from_str(raw.get()).expect("a record's own JSON reads back") };
+    let owned = |map: BTreeMap<Level, Vec<&RawValue>>| -> BTreeMap<Level, Vec<Record>> {
+        map.into_iter().map(|(level, records)| (level, records.into_iter().map(record).collect())).collect()
     };
     Unit {
         level: spec.level,
-        subject: unit.subject.clone(),
+        subject: record(unit.subject),
         members: owned(unit.members),
-        previous: unit.previous.cloned(),
+        previous: unit.previous.map(record),
         previous_members: owned(unit.previous_members),
         params: unit.params.clone(),
     }

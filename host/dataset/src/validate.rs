@@ -143,11 +143,53 @@ pub struct Subject {
     pub parent: Option<String>,
 }
 
+/// One typed record as a pack receives it: `id`, `name` and the pack's declared fields,
+/// kept as the JSON text of the unit (a map per record, per pack and per period took about
+/// forty bytes of memory per byte of data, and was serialised again for every unit it went
+/// into).
+#[derive(Clone)]
+pub struct PackRecord(Box<serde_json::value::RawValue>);
+
+impl PackRecord {
+    fn of(record: &Record) -> PackRecord {
+        PackRecord(serde_json::value::to_raw_value(record).expect("records always serialise"))
+    }
+
+    /// The record as JSON text, as `dudao_evaluate` receives it.
+    pub fn json(&self) -> &serde_json::value::RawValue {
+        &self.0
+    }
+
+    /// The record as a map of its fields.
+    pub fn to_record(&self) -> Record {
+        serde_json::from_str(self.0.get()).expect("a record's own JSON reads back")
+    }
+
+    /// One field's value, if the record has it.
+    pub fn field(&self, name: &str) -> Option<Value> {
+        let fields: BTreeMap<String, &serde_json::value::RawValue> =
+            serde_json::from_str(self.0.get()).expect("a record's own JSON reads back");
+        fields.get(name).map(|raw| serde_json::from_str(raw.get()).expect("a record's own JSON reads back"))
+    }
+}
+
+impl PartialEq for PackRecord {
+    fn eq(&self, other: &PackRecord) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl fmt::Debug for PackRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
 /// The typed records one pack receives, per level, in dataset order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackData {
     /// Records with `id`, `name` and exactly the fields the pack declared.
-    pub records: BTreeMap<Level, Vec<Record>>,
+    pub records: BTreeMap<Level, Vec<PackRecord>>,
     /// The pack's parameter values: the manifest's defaults, overridden by
     /// [`PrepareOptions::params`].
     pub params: Record,
@@ -179,7 +221,7 @@ pub struct PreviousPeriod {
 
 impl PreviousPeriod {
     /// The previous record of `id` at `level` for pack number `pack`.
-    pub fn record(&self, pack: usize, level: Level, id: &str) -> Option<&Record> {
+    pub fn record(&self, pack: usize, level: Level, id: &str) -> Option<&PackRecord> {
         let index = *self.index.get(&level)?.get(id)?;
         self.packs.get(pack)?.records.get(&level)?.get(index)
     }
@@ -228,7 +270,7 @@ impl Errors {
 /// `id name` of a record, as far as it has them.
 fn subject_of(table: &Table, row: &Row) -> Option<String> {
     let part = |name: &str| match table.cell(row, name) {
-        Some(Cell::Text(text)) => Some(text.clone()),
+        Some(Cell::Text(text)) => Some(text.to_string()),
         Some(Cell::Number(number)) => Some(number.to_string()),
         _ => None,
     };
@@ -304,7 +346,8 @@ pub fn prepare_with(
         check_stage_students(schools, &mut errors);
     }
 
-    let mut packs = Vec::with_capacity(manifests.len());
+    // Each pack's scope first; then every (pack, level) table is typed in parallel.
+    let mut scoped = Vec::with_capacity(manifests.len());
     for (position, manifest) in manifests.iter().enumerate() {
         let scope = options.scopes.get(position).cloned().unwrap_or_default();
         let in_scope = match &scope {
@@ -326,12 +369,24 @@ pub fn prepare_with(
             },
             Scope::All => None,
         };
-        let mut records = BTreeMap::new();
-        for level in visible_levels(manifest) {
-            let Some(table) = dataset.table(level) else { continue };
-            let rows = in_scope.as_ref().and_then(|rows| rows.get(&level));
-            records.insert(level, typed_records(table, manifest, rows, &mut errors));
-        }
+        scoped.push((position, *manifest, scope, in_scope));
+    }
+    let jobs: Vec<TypingJob<'_>> = scoped
+        .iter()
+        .enumerate()
+        .flat_map(|(pack, (_, manifest, _, in_scope))| {
+            visible_levels(manifest).into_iter().filter_map(move |level| {
+                let rows = in_scope.as_ref().and_then(|rows| rows.get(&level));
+                dataset.table(level).map(|table| TypingJob { pack, level, table, manifest, rows })
+            })
+        })
+        .collect();
+    let mut records_of = vec![BTreeMap::new(); scoped.len()];
+    for (pack, level, records) in type_all(jobs, &mut errors) {
+        records_of[pack].insert(level, records);
+    }
+    let mut packs = Vec::with_capacity(manifests.len());
+    for ((position, manifest, scope, _), records) in scoped.into_iter().zip(records_of) {
         let mut params: Record =
             manifest.parameters.iter().map(|param| (param.name.clone(), param.default.clone())).collect();
         if let Some(values) = options.params.get(position) {
@@ -387,26 +442,29 @@ fn previous_period(dataset: &Dataset, manifests: &[&Manifest], wants: &[bool], e
         let subjects = core_subjects(table, errors, &mut seen);
         index.insert(table.level, subjects.into_iter().enumerate().map(|(i, subject)| (subject.id, i)).collect());
     }
-    let packs = manifests
-        .iter()
-        .zip(wants)
-        .map(|(manifest, wants)| {
-            let mut records = BTreeMap::new();
-            if *wants {
-                for unit in manifest.units.iter().filter(|unit| unit.previous) {
-                    for level in std::iter::once(unit.level).chain(unit.include.iter().copied()) {
-                        if records.contains_key(&level) {
-                            continue;
-                        }
-                        if let Some(table) = dataset.table(level) {
-                            records.insert(level, typed_records(table, manifest, None, errors));
-                        }
-                    }
-                }
+    let mut jobs = Vec::new();
+    for (pack, (manifest, wants)) in manifests.iter().zip(wants).enumerate() {
+        if !*wants {
+            continue;
+        }
+        let levels: BTreeSet<Level> = manifest
+            .units
+            .iter()
+            .filter(|unit| unit.previous)
+            .flat_map(|unit| std::iter::once(unit.level).chain(unit.include.iter().copied()))
+            .collect();
+        for level in levels {
+            if let Some(table) = dataset.table(level) {
+                jobs.push(TypingJob { pack, level, table, manifest, rows: None });
             }
-            PackData { records, params: Record::new(), scope: Scope::All }
-        })
-        .collect();
+        }
+    }
+    let mut records_of = vec![BTreeMap::new(); manifests.len()];
+    for (pack, level, records) in type_all(jobs, errors) {
+        records_of[pack].insert(level, records);
+    }
+    let packs =
+        records_of.into_iter().map(|records| PackData { records, params: Record::new(), scope: Scope::All }).collect();
     PreviousPeriod { packs, index }
 }
 
@@ -636,12 +694,43 @@ fn check_stage_students(table: &Table, errors: &mut Errors) {
 /// Converts the declared fields of every row into the record the pack receives.
 /// Rows outside `only` (when given) get a record with just `id` and `name`: they are not
 /// validated and never reach the pack.
+/// One table to type for one pack: `rows` limits the fields to the pack's scope.
+struct TypingJob<'a> {
+    pack: usize,
+    level: Level,
+    table: &'a Table,
+    manifest: &'a Manifest,
+    rows: Option<&'a BTreeSet<usize>>,
+}
+
+/// Types every job's table in parallel (on the current thread pool); the records come back
+/// in job order, and every job's problems are added to `errors` (a set: the same for any
+/// thread count).
+fn type_all(jobs: Vec<TypingJob<'_>>, errors: &mut Errors) -> Vec<(usize, Level, Vec<PackRecord>)> {
+    use rayon::prelude::*;
+    let typed: Vec<(usize, Level, Vec<PackRecord>, Errors)> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let mut found = Errors(BTreeSet::new());
+            let records = typed_records(job.table, job.manifest, job.rows, &mut found);
+            (job.pack, job.level, records, found)
+        })
+        .collect();
+    typed
+        .into_iter()
+        .map(|(pack, level, records, found)| {
+            errors.0.extend(found.0);
+            (pack, level, records)
+        })
+        .collect()
+}
+
 fn typed_records(
     table: &Table,
     manifest: &Manifest,
     only: Option<&BTreeSet<usize>>,
     errors: &mut Errors,
-) -> Vec<Record> {
+) -> Vec<PackRecord> {
     let fields = manifest.fields(table.level);
     let mut columns = Vec::with_capacity(fields.len());
     for field in fields {
@@ -667,7 +756,7 @@ fn typed_records(
     let mut records = Vec::with_capacity(table.rows.len());
     for (position, row) in table.rows.iter().enumerate() {
         if flawed.contains(&row.number) {
-            records.push(Record::new());
+            records.push(PackRecord::of(&Record::new()));
             continue;
         }
         let mut record = Record::new();
@@ -675,7 +764,7 @@ fn typed_records(
         record.insert("id".to_owned(), Value::String(text(id_column)));
         record.insert("name".to_owned(), Value::String(text(name_column)));
         if only.is_some_and(|rows| !rows.contains(&position)) {
-            records.push(record);
+            records.push(PackRecord::of(&record));
             continue;
         }
         for (field, column) in fields.iter().zip(&columns) {
@@ -695,7 +784,7 @@ fn typed_records(
                 ),
             }
         }
-        records.push(record);
+        records.push(PackRecord::of(&record));
     }
     records
 }

@@ -38,7 +38,7 @@ fn cell_of(cell: &Data) -> Cell {
         Data::Bool(value) => Cell::Bool(*value),
         Data::String(text) => match text.trim() {
             "" => Cell::Empty,
-            text => Cell::Text(text.to_owned()),
+            text => Cell::Text(text.into()),
         },
         Data::DateTime(value) => Cell::Date(match value.as_datetime() {
             Some(date) if date.time() == chrono::NaiveTime::MIN => date.date().to_string(),

@@ -163,6 +163,10 @@ pub fn evaluate(
             grades: options.grades.get(index).cloned().unwrap_or_else(|| pack.manifest.grades.clone()),
         })
         .collect();
-    let scores = crate::score::score(&packs, &outcomes, &prepared);
+    let score = || crate::score::score(&packs, &outcomes, &prepared);
+    let scores = match &pool {
+        Some(pool) => pool.install(score),
+        None => score(),
+    };
     Evaluation { packs, dataset: DatasetInfo::of(dataset), prepared, outcomes, scores }
 }

@@ -129,8 +129,7 @@ fn prepare_packs(
     settings: &RunSettings,
 ) -> Result<(Sandbox, Vec<LoadedPack>, Dataset, Prepared), RunError> {
     let (sandbox, loaded) = load_packs(packs, settings)?;
-    let data = Dataset::load(data)?;
-    let previous = settings.previous_data.as_deref().map(Dataset::load).transpose()?;
+    let (data, previous) = load_both(data, settings.previous_data.as_deref())?;
     let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
     let prepared = dudao_dataset::prepare_with(
         &data,
@@ -203,11 +202,10 @@ fn prepare_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
     let (plan, sandbox, loaded) = load_plan(plan_path, settings)?;
     let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
 
-    let data = Dataset::load(data)?;
     let base = plan_path.parent().unwrap_or(Path::new("."));
     let previous_path =
         settings.previous_data.clone().or_else(|| plan.previous_data.as_ref().map(|path| base.join(path)));
-    let previous = previous_path.as_deref().map(Dataset::load).transpose()?;
+    let (data, previous) = load_both(data, previous_path.as_deref())?;
     let options = PrepareOptions {
         previous: previous.as_ref(),
         scopes: plan.packs.iter().map(PlanPack::applies_to).collect(),
@@ -219,6 +217,13 @@ fn prepare_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
     };
     let prepared = dudao_dataset::prepare_with(&data, &manifests, &options)?;
     Ok((plan, sandbox, loaded, data, prepared))
+}
+
+/// Reads a dataset and, when given, the previous period's, the two at once (on the current
+/// thread pool). The dataset's error comes first when both fail.
+fn load_both(data: &Path, previous: Option<&Path>) -> Result<(Dataset, Option<Dataset>), DatasetError> {
+    let (data, previous) = rayon::join(|| Dataset::load(data), || previous.map(Dataset::load).transpose());
+    Ok((data?, previous?))
 }
 
 /// Combines each subject's pack totals into its overall result.

@@ -64,7 +64,7 @@ pub fn subject_name(base: &str, subject_id: &str, unit_id: &str) -> String {
 /// The score of leaf `indicator` in a score card's tree, if it was scored.
 fn leaf_score_in(nodes: &[crate::score::ScoreNode], indicator: &str) -> Option<f64> {
     nodes.iter().find_map(|node| {
-        if node.status.is_some() && node.id == indicator {
+        if node.status.is_some() && *node.id == *indicator {
             Some(node.score)
         } else {
             leaf_score_in(&node.children, indicator)
@@ -94,40 +94,53 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
 /// The rows of [`rows`], one at a time: what writes a national table uses, so that the rows
 /// are never all held at once.
 pub fn rows_iter(evaluation: &Evaluation) -> impl Iterator<Item = ResultRow<'_>> {
-    // Score cards are made in outcome order, at most one per outcome: walk them alongside.
-    let mut cards = evaluation.scores.cards.iter().peekable();
-    let results = evaluation.outcomes.iter().flat_map(move |outcome| {
-        let key = (outcome.pack, outcome.level, outcome.subject);
-        let card = cards.next_if(|card| (card.pack, card.level, card.subject) == key);
-        outcome_rows(evaluation, outcome, card)
-    });
-    let rollups = evaluation.scores.rollups.iter().map(move |rolled| {
-        let subject = evaluation.prepared.subject(rolled.level, rolled.subject);
-        let member_level = evaluation.packs[rolled.pack]
-            .manifest
-            .node(&rolled.indicator)
-            .and_then(|node| node.level)
-            .map_or("", |level| level.chinese());
-        ResultRow {
-            pack_id: &evaluation.packs[rolled.pack].info.id,
-            pack: rolled.pack,
-            level: rolled.level,
-            unit: rolled.subject,
-            kind: RowKind::Rollup { method: rolled.method, members: rolled.members },
-            subject_id: subject.id.clone(),
-            subject_name: subject.name.clone(),
-            indicator_id: &rolled.indicator,
-            value: rolled.value,
-            status: rolled.status,
-            note: format!("{}个{member_level}{}", rolled.members, aggregation_words(rolled.method)),
-            score: None,
-        }
-    });
+    let cards = outcome_cards(evaluation);
+    let results =
+        evaluation.outcomes.iter().zip(cards).flat_map(move |(outcome, card)| outcome_rows(evaluation, outcome, card));
+    let rollups = evaluation.scores.rollups.iter().map(move |rolled| rollup_row(evaluation, rolled));
     results.chain(rollups)
 }
 
+/// Each outcome's score card (in outcome order, like `evaluation.outcomes`), if it has one.
+pub fn outcome_cards(evaluation: &Evaluation) -> Vec<Option<&crate::score::ScoreCard>> {
+    // Score cards are made in outcome order, at most one per outcome: walk them alongside.
+    let mut cards = evaluation.scores.cards.iter().peekable();
+    evaluation
+        .outcomes
+        .iter()
+        .map(|outcome| {
+            let key = (outcome.pack, outcome.level, outcome.subject);
+            cards.next_if(|card| (card.pack, card.level, card.subject) == key)
+        })
+        .collect()
+}
+
+/// The row of one roll-up.
+pub fn rollup_row<'a>(evaluation: &'a Evaluation, rolled: &'a crate::score::RolledUp) -> ResultRow<'a> {
+    let subject = evaluation.prepared.subject(rolled.level, rolled.subject);
+    let member_level = evaluation.packs[rolled.pack]
+        .manifest
+        .node(&rolled.indicator)
+        .and_then(|node| node.level)
+        .map_or("", |level| level.chinese());
+    ResultRow {
+        pack_id: &evaluation.packs[rolled.pack].info.id,
+        pack: rolled.pack,
+        level: rolled.level,
+        unit: rolled.subject,
+        kind: RowKind::Rollup { method: rolled.method, members: rolled.members },
+        subject_id: subject.id.clone(),
+        subject_name: subject.name.clone(),
+        indicator_id: &rolled.indicator,
+        value: rolled.value,
+        status: rolled.status,
+        note: format!("{}个{member_level}{}", rolled.members, aggregation_words(rolled.method)),
+        score: None,
+    }
+}
+
 /// The rows of one outcome, with leaf scores from its score card.
-fn outcome_rows<'a>(
+pub fn outcome_rows<'a>(
     evaluation: &'a Evaluation,
     outcome: &'a crate::outcome::UnitOutcome,
     card: Option<&'a crate::score::ScoreCard>,

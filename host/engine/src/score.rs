@@ -11,6 +11,7 @@
 //!   city), and so are pack totals (mean) and grade counts.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rules_sdk::wire::{
     Aggregation, Comparison, GradeBand, IndicatorNode, IndicatorResult, Level, Manifest, Rollup, Scoring, Status,
@@ -23,10 +24,11 @@ use dudao_dataset::Prepared;
 /// One node of a score trace.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreNode {
-    /// Indicator or dimension id.
-    pub id: String,
-    /// Chinese name.
-    pub name: String,
+    /// Indicator or dimension id (shared by every card of the pack: a national run has
+    /// millions of nodes).
+    pub id: Arc<str>,
+    /// Chinese name (shared like the id).
+    pub name: Arc<str>,
     /// Weight among its siblings.
     pub weight: f64,
     /// Score from 0 to 100.
@@ -203,8 +205,30 @@ fn capped<'a>(grade: &'a str, cap: &'a str, bands: &[GradeBand]) -> &'a str {
     }
 }
 
+/// A manifest's indicator tree with each node's id and name made shareable once, for every
+/// score card of the pack.
+struct Names {
+    id: Arc<str>,
+    name: Arc<str>,
+    children: Vec<Names>,
+}
+
+impl Names {
+    fn of(nodes: &[IndicatorNode]) -> Vec<Names> {
+        nodes
+            .iter()
+            .map(|node| Names {
+                id: Arc::from(node.id.as_str()),
+                name: Arc::from(node.name.as_str()),
+                children: Names::of(&node.children),
+            })
+            .collect()
+    }
+}
+
 fn score_node(
     node: &IndicatorNode,
+    names: &Names,
     level: Level,
     results: &BTreeMap<&str, &IndicatorResult>,
     vetoes: &mut Vec<VetoHit>,
@@ -224,8 +248,8 @@ fn score_node(
         }
         let score = leaf_score(node.scoring.as_ref()?, result.value, result.status)?;
         return Some(ScoreNode {
-            id: node.id.clone(),
-            name: node.name.clone(),
+            id: names.id.clone(),
+            name: names.name.clone(),
             weight,
             score,
             value: result.value,
@@ -233,10 +257,15 @@ fn score_node(
             children: Vec::new(),
         });
     }
-    let children: Vec<ScoreNode> =
-        node.children.iter().filter_map(|child| score_node(child, level, results, vetoes)).collect();
+    let children: Vec<ScoreNode> = node
+        .children
+        .iter()
+        .zip(&names.children)
+        .filter_map(|(child, names)| score_node(child, names, level, results, vetoes))
+        .collect();
     let score = weighted_mean(&children)?;
-    Some(ScoreNode { id: node.id.clone(), name: node.name.clone(), weight, score, value: None, status: None, children })
+    let (id, name) = (names.id.clone(), names.name.clone());
+    Some(ScoreNode { id, name, weight, score, value: None, status: None, children })
 }
 
 fn weighted_mean(nodes: &[ScoreNode]) -> Option<f64> {
@@ -245,8 +274,9 @@ fn weighted_mean(nodes: &[ScoreNode]) -> Option<f64> {
 }
 
 /// Scores one outcome (`None` when the pack scores nothing at this level or the unit failed).
-pub fn score_card(
+fn score_card(
     manifest: &Manifest,
+    names: &[Names],
     grades: &[GradeBand],
     outcome: &UnitOutcome,
     subject_id: &str,
@@ -258,8 +288,12 @@ pub fn score_card(
         .map(|result| (result.indicator.as_str(), result))
         .collect();
     let mut vetoes = Vec::new();
-    let tree: Vec<ScoreNode> =
-        manifest.indicators.iter().filter_map(|node| score_node(node, outcome.level, &own, &mut vetoes)).collect();
+    let tree: Vec<ScoreNode> = manifest
+        .indicators
+        .iter()
+        .zip(names)
+        .filter_map(|(node, names)| score_node(node, names, outcome.level, &own, &mut vetoes))
+        .collect();
     let total = weighted_mean(&tree)?;
     let grade = capped_grade(total, &vetoes, grades);
     Some(ScoreCard { pack: outcome.pack, level: outcome.level, subject: outcome.subject, total, grade, vetoes, tree })
@@ -338,14 +372,19 @@ fn roll(rollup: &Rollup, members: &[MemberResult<'_>]) -> (Option<f64>, Status) 
 ///
 /// `grades[pack]` are the bands in force for each pack (the plan's, or the manifest's).
 pub fn score(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepared) -> Scores {
-    let mut scores = Scores::default();
-    for outcome in outcomes {
-        let subject = prepared.subject(outcome.level, outcome.subject);
-        if let Some(card) = score_card(&packs[outcome.pack].manifest, &packs[outcome.pack].grades, outcome, &subject.id)
-        {
-            scores.cards.push(card);
-        }
-    }
+    use rayon::prelude::*;
+    // Each card depends on its own outcome only: made in parallel (on the current thread
+    // pool), collected in outcome order.
+    let names: Vec<Vec<Names>> = packs.iter().map(|pack| Names::of(&pack.manifest.indicators)).collect();
+    let cards: Vec<ScoreCard> = outcomes
+        .par_iter()
+        .filter_map(|outcome| {
+            let subject = prepared.subject(outcome.level, outcome.subject);
+            let pack = &packs[outcome.pack];
+            score_card(&pack.manifest, &names[outcome.pack], &pack.grades, outcome, &subject.id)
+        })
+        .collect();
+    let mut scores = Scores { cards, ..Scores::default() };
 
     // Index results: (pack, indicator) → subject index at the indicator's level → result.
     // One pass over the results per pack, not one per roll-up indicator: both counts are the
@@ -373,6 +412,8 @@ pub fn score(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepa
             }
         }
         let empty = BTreeMap::new();
+        // The weight fields' values, read from the records once per (level, field).
+        let mut weights: std::collections::HashMap<(Level, &str), Vec<Option<f64>>> = std::collections::HashMap::new();
         for node in &nodes {
             let Some(level) = node.level else { continue };
             if node.rollup.is_empty() {
@@ -381,15 +422,19 @@ pub fn score(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepa
             let by_subject = index.get(&(level, node.id.as_str())).unwrap_or(&empty);
             for rollup in &node.rollup {
                 let Some(lists) = prepared.members.get(&(rollup.to, level)) else { continue };
+                let weight_of = rollup.weight_field.as_deref().map(|field| {
+                    &*weights.entry((level, field)).or_insert_with(|| {
+                        let records = prepared.packs[pack].records.get(&level).map(Vec::as_slice).unwrap_or(&[]);
+                        records.iter().map(|record| record.field(field).and_then(|value| value.as_f64())).collect()
+                    })
+                });
                 for (upper, members) in lists.iter().enumerate() {
                     let member_results: Vec<MemberResult<'_>> = members
                         .iter()
                         .filter_map(|index| {
                             by_subject.get(index).map(|result| MemberResult {
                                 result,
-                                weight: rollup.weight_field.as_ref().and_then(|field| {
-                                    prepared.packs[pack].records.get(&level)?[*index].get(field)?.as_f64()
-                                }),
+                                weight: weight_of.and_then(|weights| weights.get(*index).copied().flatten()),
                             })
                         })
                         .collect();

@@ -309,7 +309,7 @@ struct NodeContext<'a> {
 
 fn collect_scores(nodes: &[ScoreNode], out: &mut BTreeMap<String, (f64, f64)>) {
     for node in nodes {
-        out.insert(node.id.clone(), (node.score, node.weight));
+        out.insert(node.id.to_string(), (node.score, node.weight));
         collect_scores(&node.children, out);
     }
 }

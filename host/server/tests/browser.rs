@@ -2,6 +2,7 @@
 //! `chromium` and `chromium-driver`; nothing downloads a browser). Skipped with a note when
 //! `chromedriver` is missing outside CI; under CI (`CI=true`) a missing driver fails.
 
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -17,9 +18,15 @@ struct Driver {
 }
 
 impl Drop for Driver {
+    /// Stops chromedriver and every browser it started: they share the process group it was
+    /// started in, so a failing test (whose `Client` is never closed) leaves no Chromium behind.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let signal = |name: &str| Command::new("kill").args([name, "--", &group]).stderr(Stdio::null()).status();
+        let _ = signal("-TERM");
         let _ = self.child.wait();
+        std::thread::sleep(Duration::from_millis(500));
+        let _ = signal("-KILL");
     }
 }
 
@@ -35,6 +42,7 @@ fn driver() -> Option<Driver> {
     let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
     let child = Command::new(path)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -188,13 +188,9 @@ async fn lifecycle(backend: &str) {
     let order = orders.iter().find(|o| o["level"] == "school").expect("a school's order").clone();
     assert_eq!(order["supervisor"], "解放区人民政府教育督导委员会办公室", "a school's order is issued by its county");
     let (_, all) = city.get_json("/api/v1/orders").await;
-    let county_order = all["orders"].as_array().unwrap().iter().find(|o| o["level"] == "county").cloned();
-    if let Some(county_order) = county_order {
-        assert_eq!(
-            county_order["supervisor"], "焦作市人民政府教育督导委员会办公室",
-            "a county's order: the city's office"
-        );
-    }
+    let county_order = all["orders"].as_array().unwrap().iter().find(|o| o["level"] == "county");
+    let county_order = county_order.expect("a county's order (the 2026 round has not-met county findings)");
+    assert_eq!(county_order["supervisor"], "焦作市人民政府教育督导委员会办公室", "a county's order: the city's office");
     let (_, html) = county.get("/orders").await;
     assert!(
         html.contains("督办单") && html.contains(order["unit_name"].as_str().unwrap()),

@@ -592,7 +592,7 @@ pub fn build(evaluation: &Evaluation, round: Option<&Round>, options: &PublishOp
                 .tree
                 .iter()
                 .filter(|node| node.status.is_none() && shown(&node.id))
-                .map(|node| (node.name.clone(), node.score))
+                .map(|node| (node.name.to_string(), node.score))
                 .collect(),
         });
     }

@@ -1,9 +1,10 @@
 //! The flat results table of the data dictionary.
 
-use super::rows_iter;
+use super::ResultRow;
 use crate::text::format_value;
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::round::Round;
+use dudao_engine::rows::{outcome_cards, outcome_rows, rollup_row};
 use dudao_engine::score::ScoreNode;
 use dudao_engine::textguard::neutralise_formula;
 
@@ -18,33 +19,78 @@ pub fn csv(evaluation: &Evaluation) -> String {
     String::from_utf8(bytes).expect("every cell is UTF-8")
 }
 
-/// Writes the results table of [`csv`] to `out` a row at a time (a national table is hundreds
-/// of megabytes: it is never held in memory whole).
+/// Writes the results table of [`csv`] to `out` a block of rows at a time (a national table
+/// is hundreds of megabytes: it is never held in memory whole).
+///
+/// Blocks of [`BLOCK`] outcomes are formatted in parallel on the current thread pool, a window
+/// of them at a time, and written in order: the bytes are the same for any thread count.
 ///
 /// # Errors
 ///
 /// The I/O error of `out`.
 pub fn write_csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    writer.write_record(COLUMNS)?;
-    for row in rows_iter(evaluation) {
-        let value = row.value.map(format_value).unwrap_or_default();
-        let score = row.score.map(format_value).unwrap_or_default();
-        // Names and notes are the dataset's and the pack's words: never a formula in a cell.
-        let (name, note) = (neutralise_formula(&row.subject_name), neutralise_formula(&row.note));
-        writer.write_record([
-            row.pack_id,
-            &row.subject_id,
-            row.indicator_id,
-            &value,
-            row.status.as_str(),
-            row.level.as_str(),
-            name.as_ref(),
-            note.as_ref(),
-            &score,
-        ])?;
+    use rayon::prelude::*;
+    out.write_all(&csv_rows(std::iter::empty(), true))?;
+    let cards = outcome_cards(evaluation);
+    let window = BLOCK * 4 * rayon::current_num_threads();
+    for (outcomes, cards) in evaluation.outcomes.chunks(window).zip(cards.chunks(window)) {
+        let blocks: Vec<Vec<u8>> = outcomes
+            .par_chunks(BLOCK)
+            .zip(cards.par_chunks(BLOCK))
+            .map(|(outcomes, cards)| {
+                let rows =
+                    outcomes.iter().zip(cards).flat_map(|(outcome, card)| outcome_rows(evaluation, outcome, *card));
+                csv_rows(rows, false)
+            })
+            .collect();
+        for block in blocks {
+            out.write_all(&block)?;
+        }
     }
-    writer.flush()
+    let rollups = &evaluation.scores.rollups;
+    for rollups in rollups.chunks(window) {
+        let blocks: Vec<Vec<u8>> = rollups
+            .par_chunks(BLOCK)
+            .map(|rollups| csv_rows(rollups.iter().map(|rolled| rollup_row(evaluation, rolled)), false))
+            .collect();
+        for block in blocks {
+            out.write_all(&block)?;
+        }
+    }
+    out.flush()
+}
+
+/// How many outcomes (or roll-ups) one block of [`write_csv`] formats.
+const BLOCK: usize = 256;
+
+/// Rows formatted as CSV lines, after the header line if `header`.
+fn csv_rows<'a>(rows: impl Iterator<Item = ResultRow<'a>>, header: bool) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let write = || -> csv::Result<()> {
+        if header {
+            writer.write_record(COLUMNS)?;
+        }
+        for row in rows {
+            let value = row.value.map(format_value).unwrap_or_default();
+            let score = row.score.map(format_value).unwrap_or_default();
+            // Names and notes are the dataset's and the pack's words: never a formula in a cell.
+            let (name, note) = (neutralise_formula(&row.subject_name), neutralise_formula(&row.note));
+            writer.write_record([
+                row.pack_id,
+                &row.subject_id,
+                row.indicator_id,
+                &value,
+                row.status.as_str(),
+                row.level.as_str(),
+                name.as_ref(),
+                note.as_ref(),
+                &score,
+            ])?;
+        }
+        Ok(())
+    };
+    write().expect("writing CSV to memory");
+    writer.into_inner().expect("writing CSV to memory")
 }
 
 /// The flat scores table: for every score card, one row per scored node (dimensions and
@@ -70,7 +116,7 @@ pub fn scores_csv(evaluation: &Evaluation, round: Option<&Round>) -> String {
         for node in nodes {
             let mut record = prefix.to_vec();
             record.extend([
-                node.id.clone(),
+                node.id.to_string(),
                 neutralise_formula(&node.name).into_owned(),
                 format_value(node.weight),
                 format_value(node.score),
