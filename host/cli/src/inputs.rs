@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use dudao_engine::evaluate::{Evaluation, Progress};
+use dudao_engine::evaluate::{Evaluation, Finished, Progress};
 use dudao_engine::round::{self, Round, RunSettings};
 use dudao_engine::sandbox::{LimitOverrides, Limits};
 
@@ -125,6 +125,7 @@ impl RunArgs {
             threads: self.threads,
             limits: self.limits.overrides(),
             progress: None,
+            finished: None,
             cache: dudao_engine::cache::ModuleCache::from_env(),
         };
         Ok(match &self.plan {
@@ -134,13 +135,19 @@ impl RunArgs {
     }
 
     /// Loads, validates and evaluates; a plan's round-level results come with it.
-    pub fn evaluate(&self, progress: Option<Progress>) -> Result<(Evaluation, Option<Round>), Failure> {
+    /// `finished` is given the final outcomes while later units run ([`Finished`]).
+    pub fn evaluate(
+        &self,
+        progress: Option<Progress>,
+        finished: Option<Finished>,
+    ) -> Result<(Evaluation, Option<Round>), Failure> {
         self.size_thread_pool();
         let settings = RunSettings {
             previous_data: self.previous_data.clone(),
             threads: self.threads,
             limits: self.limits.overrides(),
             progress,
+            finished,
             cache: dudao_engine::cache::ModuleCache::from_env(),
         };
         match &self.plan {
@@ -169,6 +176,11 @@ pub fn progress_bar() -> Option<indicatif::ProgressBar> {
 
 /// Evaluates with a progress bar on a terminal, cleared when done.
 pub fn evaluate_with_progress(args: &RunArgs) -> Result<(Evaluation, Option<Round>), Failure> {
+    evaluate_streaming(args, None)
+}
+
+/// [`evaluate_with_progress`], giving `finished` the final outcomes while later units run.
+pub fn evaluate_streaming(args: &RunArgs, finished: Option<Finished>) -> Result<(Evaluation, Option<Round>), Failure> {
     let bar = progress_bar();
     let progress = bar.clone().map(|bar| {
         Progress(std::sync::Arc::new(move |done: usize, total: usize| {
@@ -176,7 +188,7 @@ pub fn evaluate_with_progress(args: &RunArgs) -> Result<(Evaluation, Option<Roun
             bar.set_position(done as u64);
         }))
     });
-    let result = args.evaluate(progress);
+    let result = args.evaluate(progress, finished);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -22,13 +22,14 @@ pub fn emit(output: Option<&PathBuf>, content: &str) -> Result<(), Failure> {
 /// held whole), or to standard output.
 pub fn emit_with(
     output: Option<&PathBuf>,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
     match output {
         Some(path) => dudao_engine::files::write_atomically_with(path, write)
             .map_err(|error| Failure::unexpected(crate::errors::cannot_write(path, &error))),
         None => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            // Not locked: a writer may be handed to another thread (`run --format csv`).
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
             // A closed pipe (`| head`) is not an error worth reporting.
             let _ = write(&mut stdout).and_then(|()| stdout.flush());
             Ok(())

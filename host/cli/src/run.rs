@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use dudao_publish::results as report;
 
-use crate::inputs::{RunArgs, evaluate_with_progress};
+use crate::inputs::{RunArgs, evaluate_streaming, evaluate_with_progress};
+use dudao_engine::evaluate::{Evaluation, Finished, Stretch};
+use dudao_engine::round::Round;
 use rust_i18n::t;
 
 use crate::{Exit, Failure, emit, emit_with, errors};
@@ -39,12 +41,65 @@ pub struct Args {
     verbose: bool,
 }
 
+/// Loads, validates and evaluates, writing the results table while units finish: a thread
+/// writes each stretch of final outcomes (formatted on the thread pool while the next units
+/// run), and the roll-ups follow the last unit. Nothing is written when the run cannot start;
+/// a file is replaced only when the whole table is written.
+fn evaluate_into_csv(args: &Args) -> Result<(Evaluation, Option<Round>), Failure> {
+    let mut evaluated = None;
+    let written = emit_with(args.output.as_ref(), |out| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let finished = Finished(std::sync::Arc::new(move |stretch: Stretch<'_>| {
+            let cards: Vec<_> = stretch.cards.iter().map(Option::as_ref).collect();
+            let mut rows = Vec::new();
+            report::write_outcome_rows(stretch.packs, stretch.prepared, stretch.outcomes, &cards, &mut rows)
+                .expect("writing to memory");
+            // The writer stops at an I/O error, which it reports; the run goes on.
+            let _ = sender.send(rows);
+        }));
+        let (result, header) = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| -> std::io::Result<bool> {
+                let mut header = false;
+                for rows in receiver {
+                    if !header {
+                        out.write_all(&report::csv_header())?;
+                        header = true;
+                    }
+                    out.write_all(&rows)?;
+                }
+                Ok(header)
+            });
+            // `finished` (and every sender) is dropped when the evaluation returns, which ends
+            // the writer's loop.
+            let result = evaluate_streaming(&args.inputs, Some(finished));
+            (result, writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        let result = evaluated.insert(result);
+        let Ok((evaluation, _)) = result else {
+            return Err(std::io::Error::other("the run did not start"));
+        };
+        if !header? {
+            out.write_all(&report::csv_header())?;
+        }
+        report::write_rollup_rows(evaluation, out)?;
+        out.flush()
+    });
+    let evaluated = evaluated.expect("the table's writer always runs")?;
+    written?;
+    Ok(evaluated)
+}
+
 /// Loads, validates, evaluates and writes the results.
 pub fn run(args: Args) -> Result<Exit, Failure> {
     if let Some(output) = &args.output {
         crate::guard::refuse_overwrite(std::slice::from_ref(output), &args.inputs.input_files())?;
     }
-    let (evaluation, round) = evaluate_with_progress(&args.inputs)?;
+    let (evaluation, round) = match args.format {
+        // The results table is the one output that grows with the dataset: written while units
+        // finish, a stretch of rows at a time, never held whole.
+        Format::Csv => evaluate_into_csv(&args)?,
+        _ => evaluate_with_progress(&args.inputs)?,
+    };
     // The process ends after this command: its memory goes back to the system at once, where
     // freeing a national run's outcomes and records one by one takes seconds.
     let evaluation = std::mem::ManuallyDrop::new(evaluation);
@@ -58,9 +113,7 @@ pub fn run(args: Args) -> Result<Exit, Failure> {
         }
     }
     match args.format {
-        // The results table is the one output that grows with the dataset: written a row at a
-        // time, never held whole.
-        Format::Csv => emit_with(args.output.as_ref(), |out| report::write_csv(&evaluation, out))?,
+        Format::Csv => {}
         Format::Text => emit(args.output.as_ref(), &report::table(&evaluation, round.as_ref()))?,
         Format::Json => emit(args.output.as_ref(), &report::json(&evaluation, round.as_ref()))?,
         Format::Scores => emit(args.output.as_ref(), &report::scores_csv(&evaluation, round.as_ref()))?,

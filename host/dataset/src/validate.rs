@@ -691,9 +691,6 @@ fn check_stage_students(table: &Table, errors: &mut Errors) {
     }
 }
 
-/// Converts the declared fields of every row into the record the pack receives.
-/// Rows outside `only` (when given) get a record with just `id` and `name`: they are not
-/// validated and never reach the pack.
 /// One table to type for one pack: `rows` limits the fields to the pack's scope.
 struct TypingJob<'a> {
     pack: usize,
@@ -725,6 +722,9 @@ fn type_all(jobs: Vec<TypingJob<'_>>, errors: &mut Errors) -> Vec<(usize, Level,
         .collect()
 }
 
+/// Converts the declared fields of every row into the record the pack receives.
+/// Rows outside `only` (when given) get a record with just `id` and `name`: they are not
+/// validated and never reach the pack.
 fn typed_records(
     table: &Table,
     manifest: &Manifest,

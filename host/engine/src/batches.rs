@@ -16,7 +16,11 @@ use crate::outcome::UnitOutcome;
 /// its fuel and its wall-clock time per task, in task order) and applies the run budgets per pack (`pack_of`);
 /// tasks of a stopped pack get `stopped(task, reason, ran)`, where `ran` tells whether the
 /// task had run (in the batch that stopped its pack) and its outcome was dropped.
-pub(crate) fn run_in_order<T, R, S>(
+///
+/// Once a batch is accounted its outcomes are final: they go to `finished`, in order and each
+/// once, while the next batch runs (the last batch's after it).
+#[expect(clippy::too_many_arguments, reason = "one internal caller; the callbacks are its three steps")]
+pub(crate) fn run_in_order<T, R, S, F>(
     tasks: &[T],
     pack_of: impl Fn(&T) -> usize,
     packs: usize,
@@ -24,10 +28,13 @@ pub(crate) fn run_in_order<T, R, S>(
     limits: &RunLimits,
     run_batch: R,
     stopped: S,
+    finished: F,
 ) -> Vec<UnitOutcome>
 where
-    R: Fn(&[&T]) -> Vec<(UnitOutcome, (u64, std::time::Duration))>,
+    T: Sync,
+    R: Fn(&[&T]) -> Vec<(UnitOutcome, (u64, std::time::Duration))> + Sync,
     S: Fn(&T, StopReason, bool) -> UnitOutcome,
+    F: Fn(&[UnitOutcome]) + Sync,
 {
     let workers = workers.max(1);
     let (smallest, largest) = (workers * 2, workers * 256);
@@ -35,12 +42,16 @@ where
     let mut spend = vec![PackSpend::default(); packs];
     let mut outcomes = Vec::with_capacity(tasks.len());
     let mut start = 0;
+    let mut final_until = 0;
     while start < tasks.len() {
         let end = (start + size).min(tasks.len());
         let slice = &tasks[start..end];
         let stopped_before: Vec<bool> = spend.iter().map(|pack| pack.stopped().is_some()).collect();
         let runnable: Vec<&T> = slice.iter().filter(|task| !stopped_before[pack_of(task)]).collect();
-        let mut ran = run_batch(&runnable).into_iter();
+        let last_batch = &outcomes[final_until..];
+        let (ran, ()) = rayon::join(|| run_batch(&runnable), || finished(last_batch));
+        final_until = outcomes.len();
+        let mut ran = ran.into_iter();
         let mut failed = false;
         for task in slice {
             let pack = pack_of(task);
@@ -62,5 +73,6 @@ where
         size = if failed { smallest } else { (size * 2).min(largest) };
         start = end;
     }
+    finished(&outcomes[final_until..]);
     outcomes
 }

@@ -14,7 +14,7 @@ use crate::outcome::{DatasetInfo, EvaluatedPack, PackInfo, UnitOutcome};
 use crate::pack::LoadedPack;
 use crate::sandbox::{EvalError, Sandbox, SubjectFailure};
 use crate::scope::Selection;
-use crate::score::Scores;
+use crate::score::{ScoreCard, Scores};
 
 /// How to run an evaluation.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub grades: Vec<Vec<GradeBand>>,
     /// Told how many units are done after each one; it never changes the results.
     pub progress: Option<Progress>,
+    /// Given every stretch of final outcomes, in order, while later units still run.
+    pub finished: Option<Finished>,
 }
 
 /// A progress callback: called with (units done, units in all) after each unit, from any
@@ -44,6 +46,39 @@ impl std::fmt::Debug for Progress {
 impl PartialEq for Progress {
     /// Progress callbacks do not change results: any two are equal.
     fn eq(&self, _: &Progress) -> bool {
+        true
+    }
+}
+
+/// A stretch of outcomes that will not change, in outcome order, with each one's score card
+/// (`None` where it has none), and what is needed to read them: told while later units still
+/// run, so that a national results table is written as units finish. Stretches come one after
+/// the other, never two at once, and together they are every outcome once.
+#[derive(Debug)]
+pub struct Stretch<'a> {
+    /// The packs, in the order given.
+    pub packs: &'a [EvaluatedPack],
+    /// The validated dataset.
+    pub prepared: &'a Prepared,
+    /// The outcomes.
+    pub outcomes: &'a [UnitOutcome],
+    /// Their score cards, one per outcome.
+    pub cards: &'a [Option<ScoreCard>],
+}
+
+/// A callback given each [`Stretch`] of final outcomes, from any thread.
+#[derive(Clone)]
+pub struct Finished(pub std::sync::Arc<dyn Fn(Stretch<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for Finished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Finished")
+    }
+}
+
+impl PartialEq for Finished {
+    /// Callbacks do not change results: any two are equal.
+    fn eq(&self, _: &Finished) -> bool {
         true
     }
 }
@@ -126,8 +161,34 @@ pub fn evaluate(
         }
         (UnitOutcome { pack: task.pack, level, subject: task.subject, result, logs }, (fuel, started.elapsed()))
     };
+    let evaluated: Vec<EvaluatedPack> = packs
+        .iter()
+        .enumerate()
+        .map(|(index, pack)| EvaluatedPack {
+            info: PackInfo::of(pack),
+            manifest: pack.manifest.clone(),
+            scope: prepared.packs[index].scope.clone(),
+            grades: options.grades.get(index).cloned().unwrap_or_else(|| pack.manifest.grades.clone()),
+        })
+        .collect();
     let pool =
         options.threads.and_then(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().ok());
+    // Score cards are made for each stretch of final outcomes while the next batch runs.
+    let cards = std::sync::Mutex::new(Vec::new());
+    let finish = |outcomes: &[UnitOutcome]| {
+        if outcomes.is_empty() {
+            return;
+        }
+        let make = || crate::score::cards_of(&evaluated, outcomes, &prepared);
+        let made = match &pool {
+            Some(pool) => pool.install(make),
+            None => make(),
+        };
+        if let Some(finished) = &options.finished {
+            (finished.0)(Stretch { packs: &evaluated, prepared: &prepared, outcomes, cards: &made });
+        }
+        cards.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(made.into_iter().flatten());
+    };
     let workers = pool.as_ref().map_or_else(rayon::current_num_threads, rayon::ThreadPool::current_num_threads);
     let outcomes = crate::batches::run_in_order(
         &tasks,
@@ -152,21 +213,9 @@ pub fn evaluate(
                 logs: Vec::new(),
             }
         },
+        finish,
     );
-    let packs: Vec<EvaluatedPack> = packs
-        .iter()
-        .enumerate()
-        .map(|(index, pack)| EvaluatedPack {
-            info: PackInfo::of(pack),
-            manifest: pack.manifest.clone(),
-            scope: prepared.packs[index].scope.clone(),
-            grades: options.grades.get(index).cloned().unwrap_or_else(|| pack.manifest.grades.clone()),
-        })
-        .collect();
-    let score = || crate::score::score(&packs, &outcomes, &prepared);
-    let scores = match &pool {
-        Some(pool) => pool.install(score),
-        None => score(),
-    };
-    Evaluation { packs, dataset: DatasetInfo::of(dataset), prepared, outcomes, scores }
+    let cards = cards.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let scores = crate::score::score_with_cards(&evaluated, &outcomes, &prepared, cards);
+    Evaluation { packs: evaluated, dataset: DatasetInfo::of(dataset), prepared, outcomes, scores }
 }

@@ -23,7 +23,7 @@ pub fn write_atomically(path: &Path, content: &[u8]) -> std::io::Result<()> {
 /// The I/O error of `write`, or of writing, flushing or renaming the temporary file.
 pub fn write_atomically_with(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,

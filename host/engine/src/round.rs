@@ -86,6 +86,9 @@ pub struct RunSettings {
     pub limits: LimitOverrides,
     /// Told how many units are done as they finish.
     pub progress: Option<evaluate::Progress>,
+    /// Given the final outcomes stretch by stretch while later units run
+    /// ([`evaluate::Finished`]).
+    pub finished: Option<evaluate::Finished>,
     /// Where compiled packs are kept between runs; `None` compiles every time.
     pub cache: Option<ModuleCache>,
 }
@@ -98,8 +101,12 @@ pub struct RunSettings {
 /// A [`RunError`] when a pack, the dataset or its values cannot be used.
 pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Result<Evaluation, RunError> {
     let (sandbox, loaded, data, prepared) = prepare_packs(packs, data, settings)?;
-    let options =
-        RunOptions { threads: settings.threads, progress: settings.progress.clone(), ..RunOptions::default() };
+    let options = RunOptions {
+        threads: settings.threads,
+        progress: settings.progress.clone(),
+        finished: settings.finished.clone(),
+        ..RunOptions::default()
+    };
     Ok(evaluate::evaluate(&sandbox, &loaded, &data, prepared, options))
 }
 
@@ -152,6 +159,7 @@ pub fn run_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
     let options = RunOptions {
         threads: settings.threads,
         progress: settings.progress.clone(),
+        finished: settings.finished.clone(),
         selection: plan.selection(),
         grades: manifests.iter().enumerate().map(|(index, manifest)| plan.grade_bands(index, manifest)).collect(),
     };

@@ -95,8 +95,12 @@ pub fn rows(evaluation: &Evaluation) -> Vec<ResultRow<'_>> {
 /// are never all held at once.
 pub fn rows_iter(evaluation: &Evaluation) -> impl Iterator<Item = ResultRow<'_>> {
     let cards = outcome_cards(evaluation);
-    let results =
-        evaluation.outcomes.iter().zip(cards).flat_map(move |(outcome, card)| outcome_rows(evaluation, outcome, card));
+    let (packs, prepared) = (&evaluation.packs, &evaluation.prepared);
+    let results = evaluation
+        .outcomes
+        .iter()
+        .zip(cards)
+        .flat_map(move |(outcome, card)| outcome_rows(packs, prepared, outcome, card));
     let rollups = evaluation.scores.rollups.iter().map(move |rolled| rollup_row(evaluation, rolled));
     results.chain(rollups)
 }
@@ -141,12 +145,13 @@ pub fn rollup_row<'a>(evaluation: &'a Evaluation, rolled: &'a crate::score::Roll
 
 /// The rows of one outcome, with leaf scores from its score card.
 pub fn outcome_rows<'a>(
-    evaluation: &'a Evaluation,
+    packs: &'a [crate::outcome::EvaluatedPack],
+    prepared: &'a dudao_dataset::Prepared,
     outcome: &'a crate::outcome::UnitOutcome,
     card: Option<&'a crate::score::ScoreCard>,
 ) -> Vec<ResultRow<'a>> {
-    let pack_id = evaluation.packs[outcome.pack].info.id.as_str();
-    let subject = evaluation.prepared.subject(outcome.level, outcome.subject);
+    let pack_id = packs[outcome.pack].info.id.as_str();
+    let subject = prepared.subject(outcome.level, outcome.subject);
     match &outcome.result {
         Ok(results) => results
             .iter()

@@ -372,18 +372,33 @@ fn roll(rollup: &Rollup, members: &[MemberResult<'_>]) -> (Option<f64>, Status) 
 ///
 /// `grades[pack]` are the bands in force for each pack (the plan's, or the manifest's).
 pub fn score(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepared) -> Scores {
+    let cards = cards_of(packs, outcomes, prepared).into_iter().flatten().collect();
+    score_with_cards(packs, outcomes, prepared, cards)
+}
+
+/// The score card of each outcome (`None` where it has none), in outcome order. Each card
+/// depends on its own outcome only: they are made in parallel on the current thread pool.
+pub fn cards_of(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Prepared) -> Vec<Option<ScoreCard>> {
     use rayon::prelude::*;
-    // Each card depends on its own outcome only: made in parallel (on the current thread
-    // pool), collected in outcome order.
     let names: Vec<Vec<Names>> = packs.iter().map(|pack| Names::of(&pack.manifest.indicators)).collect();
-    let cards: Vec<ScoreCard> = outcomes
+    outcomes
         .par_iter()
-        .filter_map(|outcome| {
+        .map(|outcome| {
             let subject = prepared.subject(outcome.level, outcome.subject);
             let pack = &packs[outcome.pack];
             score_card(&pack.manifest, &names[outcome.pack], &pack.grades, outcome, &subject.id)
         })
-        .collect();
+        .collect()
+}
+
+/// [`score`] with the cards already made (those of [`cards_of`], in outcome order): rolls
+/// indicators and totals up the hierarchy.
+pub fn score_with_cards(
+    packs: &[EvaluatedPack],
+    outcomes: &[UnitOutcome],
+    prepared: &Prepared,
+    cards: Vec<ScoreCard>,
+) -> Scores {
     let mut scores = Scores { cards, ..Scores::default() };
 
     // Index results: (pack, indicator) → subject index at the indicator's level → result.

@@ -2,10 +2,12 @@
 
 use super::ResultRow;
 use crate::text::format_value;
+use dudao_dataset::Prepared;
 use dudao_engine::evaluate::Evaluation;
+use dudao_engine::outcome::{EvaluatedPack, UnitOutcome};
 use dudao_engine::round::Round;
 use dudao_engine::rows::{outcome_cards, outcome_rows, rollup_row};
-use dudao_engine::score::ScoreNode;
+use dudao_engine::score::{ScoreCard, ScoreNode};
 use dudao_engine::textguard::neutralise_formula;
 
 /// Columns of the results table; the first five are the data dictionary's.
@@ -29,35 +31,68 @@ pub fn csv(evaluation: &Evaluation) -> String {
 ///
 /// The I/O error of `out`.
 pub fn write_csv(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    out.write_all(&csv_rows(std::iter::empty(), true))?;
+    out.write_all(&csv_header())?;
     let cards = outcome_cards(evaluation);
-    let window = BLOCK * 4 * rayon::current_num_threads();
-    for (outcomes, cards) in evaluation.outcomes.chunks(window).zip(cards.chunks(window)) {
-        let blocks: Vec<Vec<u8>> = outcomes
-            .par_chunks(BLOCK)
-            .zip(cards.par_chunks(BLOCK))
-            .map(|(outcomes, cards)| {
-                let rows =
-                    outcomes.iter().zip(cards).flat_map(|(outcome, card)| outcome_rows(evaluation, outcome, *card));
-                csv_rows(rows, false)
-            })
-            .collect();
-        for block in blocks {
-            out.write_all(&block)?;
-        }
-    }
-    let rollups = &evaluation.scores.rollups;
-    for rollups in rollups.chunks(window) {
-        let blocks: Vec<Vec<u8>> = rollups
-            .par_chunks(BLOCK)
-            .map(|rollups| csv_rows(rollups.iter().map(|rolled| rollup_row(evaluation, rolled)), false))
-            .collect();
-        for block in blocks {
-            out.write_all(&block)?;
-        }
-    }
+    write_outcome_rows(&evaluation.packs, &evaluation.prepared, &evaluation.outcomes, &cards, out)?;
+    write_rollup_rows(evaluation, out)?;
     out.flush()
+}
+
+/// The header line of the results table.
+pub fn csv_header() -> Vec<u8> {
+    csv_rows(std::iter::empty(), true)
+}
+
+/// Writes the rows of consecutive outcomes (with each one's score card) as [`write_csv`] does:
+/// what a run that writes its table while units finish calls for each stretch
+/// ([`dudao_engine::evaluate::Stretch`]), in order, between [`csv_header`] and
+/// [`write_rollup_rows`].
+///
+/// # Errors
+///
+/// The I/O error of `out`.
+pub fn write_outcome_rows(
+    packs: &[EvaluatedPack],
+    prepared: &Prepared,
+    outcomes: &[UnitOutcome],
+    cards: &[Option<&ScoreCard>],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let rows = |(outcomes, cards): (&[UnitOutcome], &[Option<&ScoreCard>])| {
+        csv_rows(
+            outcomes.iter().zip(cards).flat_map(|(outcome, card)| outcome_rows(packs, prepared, outcome, *card)),
+            false,
+        )
+    };
+    let blocks: Vec<_> = outcomes.chunks(BLOCK).zip(cards.chunks(BLOCK)).collect();
+    write_blocks(&blocks, rows, out)
+}
+
+/// Writes the roll-up rows, the last rows of the results table.
+///
+/// # Errors
+///
+/// The I/O error of `out`.
+pub fn write_rollup_rows(evaluation: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let blocks: Vec<_> = evaluation.scores.rollups.chunks(BLOCK).collect();
+    write_blocks(&blocks, |rollups| csv_rows(rollups.iter().map(|rolled| rollup_row(evaluation, rolled)), false), out)
+}
+
+/// Formats blocks in parallel on the current thread pool, a window of four blocks per thread
+/// at a time, and writes them in order.
+fn write_blocks<B: Copy + Send + Sync>(
+    blocks: &[B],
+    format: impl Fn(B) -> Vec<u8> + Sync,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    for window in blocks.chunks(4 * rayon::current_num_threads()) {
+        let formatted: Vec<Vec<u8>> = window.par_iter().map(|block| format(*block)).collect();
+        for bytes in formatted {
+            out.write_all(&bytes)?;
+        }
+    }
+    Ok(())
 }
 
 /// How many outcomes (or roll-ups) one block of [`write_csv`] formats.

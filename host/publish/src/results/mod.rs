@@ -9,7 +9,7 @@ mod csv_table;
 mod json_record;
 mod summary;
 
-pub use csv_table::{csv, scores_csv, write_csv};
+pub use csv_table::{csv, csv_header, scores_csv, write_csv, write_outcome_rows, write_rollup_rows};
 pub use json_record::{json, json_with_section};
 pub use summary::table;
 
