@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// Major version of the ABI this crate speaks. A host refuses a pack with another major.
 pub const ABI_MAJOR: u16 = 1;
@@ -486,27 +487,142 @@ pub type Record = serde_json::Map<String, serde_json::Value>;
 
 /// What `dudao_evaluate` receives: one subject and the records below it that the pack asked
 /// for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The records are kept as the JSON text they arrived in and are decoded only when the pack
+/// reads them, straight into the pack's own types ([`UnitExt::subject_as`](crate::UnitExt),
+/// `members_as`, …): no map of every field is built on the way. A pack that wants a record's
+/// fields by name reads it as a [`Record`] (`unit.subject_as::<Record>()`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "WireUnit", into = "WireUnit")]
 pub struct Unit {
     /// The level of the subject.
     pub level: Level,
-    /// The subject's own record.
-    pub subject: Record,
-    /// Descendant records, per included level, in dataset order.
-    #[serde(default)]
-    pub members: BTreeMap<Level, Vec<Record>>,
-    /// The previous period's record of the subject (same id), when the unit spec asks for it;
-    /// `null` when the subject did not exist then. Since ABI 1.1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous: Option<Record>,
-    /// The previous period's records of the members that exist in both periods, per level.
-    /// Since ABI 1.1.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub previous_members: BTreeMap<Level, Vec<Record>>,
     /// The values of the pack's parameters (the plan's, or the manifest's defaults).
     /// Since ABI 1.1.
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub params: Record,
+    /// The subject's id (`""` when its record has none).
+    pub(crate) subject_id: String,
+    /// The subject's own record.
+    pub(crate) subject: Box<RawValue>,
+    /// Descendant records, per included level, in dataset order.
+    pub(crate) members: BTreeMap<Level, Vec<Box<RawValue>>>,
+    /// The previous period's record of the subject (same id), when the unit spec asks for it.
+    pub(crate) previous: Option<Box<RawValue>>,
+    /// The previous period's records of the members that exist in both periods, per level.
+    pub(crate) previous_members: BTreeMap<Level, Vec<Box<RawValue>>>,
+}
+
+/// A unit exactly as it is written on the wire (`docs/abi.md`, "Unit").
+#[derive(Serialize, Deserialize)]
+struct WireUnit {
+    level: Level,
+    subject: Box<RawValue>,
+    #[serde(default)]
+    members: BTreeMap<Level, Vec<Box<RawValue>>>,
+    /// `null` when the subject did not exist in the previous period. Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    previous: Option<Box<RawValue>>,
+    /// Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    previous_members: BTreeMap<Level, Vec<Box<RawValue>>>,
+    /// Since ABI 1.1.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    params: Record,
+}
+
+impl TryFrom<WireUnit> for Unit {
+    type Error = String;
+
+    fn try_from(wire: WireUnit) -> Result<Unit, String> {
+        /// Only the id of a record, every other field skipped.
+        #[derive(Deserialize)]
+        struct Id {
+            #[serde(default)]
+            id: Option<String>,
+        }
+        let objects = std::iter::once(&wire.subject)
+            .chain(wire.previous.iter())
+            .chain(wire.members.values().flatten())
+            .chain(wire.previous_members.values().flatten());
+        for record in objects {
+            if !record.get().starts_with('{') {
+                return Err(format!("a record must be a JSON object, not `{}`", record.get()));
+            }
+        }
+        let id: Id = serde_json::from_str(wire.subject.get()).map_err(|error| error.to_string())?;
+        Ok(Unit {
+            level: wire.level,
+            params: wire.params,
+            subject_id: id.id.unwrap_or_default(),
+            subject: wire.subject,
+            members: wire.members,
+            previous: wire.previous,
+            previous_members: wire.previous_members,
+        })
+    }
+}
+
+impl From<Unit> for WireUnit {
+    fn from(unit: Unit) -> WireUnit {
+        WireUnit {
+            level: unit.level,
+            subject: unit.subject,
+            members: unit.members,
+            previous: unit.previous,
+            previous_members: unit.previous_members,
+            params: unit.params,
+        }
+    }
+}
+
+impl Unit {
+    /// A unit of `subject` at `level`, without members, previous period or parameters: for
+    /// calling a pack natively in its tests.
+    pub fn new(level: Level, subject: &Record) -> Unit {
+        Unit {
+            level,
+            params: Record::new(),
+            subject_id: subject.get("id").and_then(|id| id.as_str()).unwrap_or("").to_owned(),
+            subject: raw(subject),
+            members: BTreeMap::new(),
+            previous: None,
+            previous_members: BTreeMap::new(),
+        }
+    }
+
+    /// The same unit with `records` as its members at `level`.
+    pub fn with_members(mut self, level: Level, records: &[Record]) -> Unit {
+        self.members.insert(level, records.iter().map(raw).collect());
+        self
+    }
+
+    /// The same unit with the subject's previous-period record.
+    pub fn with_previous(mut self, record: &Record) -> Unit {
+        self.previous = Some(raw(record));
+        self
+    }
+
+    /// The same unit with `records` as the members' previous-period records at `level`.
+    pub fn with_previous_members(mut self, level: Level, records: &[Record]) -> Unit {
+        self.previous_members.insert(level, records.iter().map(raw).collect());
+        self
+    }
+
+    /// The same unit with these parameter values.
+    pub fn with_params(mut self, params: Record) -> Unit {
+        self.params = params;
+        self
+    }
+
+    /// Whether the subject has a previous-period record.
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+}
+
+/// A record's JSON text.
+fn raw(record: &Record) -> Box<RawValue> {
+    serde_json::value::to_raw_value(record).expect("a record always serialises")
 }
 
 /// The status of one indicator for one subject.

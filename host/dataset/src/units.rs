@@ -64,18 +64,5 @@ pub fn unit_json(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usi
 
 /// The same unit as a [`Unit`] value, for calling a pack natively.
 pub fn unit(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> Unit {
-    let unit = unit_ref(prepared, pack, spec, subject);
-    let record =
-        |raw: &RawValue| -> Record { serde_json::from_str(raw.get()).expect("a record's own JSON reads back") };
-    let owned = |map: BTreeMap<Level, Vec<&RawValue>>| -> BTreeMap<Level, Vec<Record>> {
-        map.into_iter().map(|(level, records)| (level, records.into_iter().map(record).collect())).collect()
-    };
-    Unit {
-        level: spec.level,
-        subject: record(unit.subject),
-        members: owned(unit.members),
-        previous: unit.previous.map(record),
-        previous_members: owned(unit.previous_members),
-        params: unit.params.clone(),
-    }
+    serde_json::from_slice(&unit_json(prepared, pack, spec, subject)).expect("a unit's own JSON reads back")
 }

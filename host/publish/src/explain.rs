@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use dudao_engine::evaluate::Evaluation;
 use dudao_engine::round::Round;
 use dudao_engine::score::{ScoreNode, VetoHit};
-use rules_sdk::wire::{IndicatorNode, Level, Manifest, Status};
+use rules_sdk::UnitExt;
+use rules_sdk::wire::{IndicatorNode, Level, Manifest, Record, Status};
 use serde::Serialize;
 
 use crate::text::{format_rounded, format_value};
@@ -382,6 +383,11 @@ fn subtree(node: NodeLine, wanted: &str) -> Option<NodeLine> {
 fn inputs(evaluation: &Evaluation, pack: usize, manifest: &Manifest, level: Level, index: usize) -> Vec<InputLine> {
     let Some(spec) = manifest.units.iter().find(|unit| unit.level == level) else { return Vec::new() };
     let unit = dudao_dataset::unit(&evaluation.prepared, pack, spec, index);
+    // The host made these records from the dataset's rows: each is a JSON object.
+    let subject: Record = unit.subject_as().expect("a subject record is an object");
+    let mut member_levels = spec.include.clone();
+    member_levels.sort();
+    member_levels.dedup();
     let declared = |level: Level| -> Vec<&str> {
         manifest
             .inputs
@@ -395,14 +401,15 @@ fn inputs(evaluation: &Evaluation, pack: usize, manifest: &Manifest, level: Leve
         records: 1,
         fields: declared(level)
             .into_iter()
-            .map(|name| FieldValue { name: name.to_owned(), value: unit.subject.get(name).cloned() })
+            .map(|name| FieldValue { name: name.to_owned(), value: subject.get(name).cloned() })
             .collect(),
     }];
-    for (member_level, records) in &unit.members {
+    for member_level in member_levels {
+        let records: Vec<Record> = unit.members_as(member_level).expect("member records are objects");
         lines.push(InputLine {
-            level: *member_level,
+            level: member_level,
             records: records.len(),
-            fields: declared(*member_level)
+            fields: declared(member_level)
                 .into_iter()
                 .map(|name| FieldValue { name: name.to_owned(), value: None })
                 .collect(),

@@ -667,18 +667,11 @@ impl Checker<'_> {
                 .map(|parameter| (parameter.name.clone(), parameter.default.clone()))
                 .collect();
             for level in &program.runtime.levels {
-                let mut members = BTreeMap::new();
+                let mut unit = Unit::new(level.level, &sample(level.level, 0)).with_params(params.clone());
                 if let Some(spec) = &level.members {
-                    members.insert(spec.level, (1..=2).map(|index| sample(spec.level, index)).collect());
+                    let members: Vec<Record> = (1..=2).map(|index| sample(spec.level, index)).collect();
+                    unit = unit.with_members(spec.level, &members);
                 }
-                let unit = Unit {
-                    level: level.level,
-                    subject: sample(level.level, 0),
-                    members,
-                    previous: None,
-                    previous_members: BTreeMap::new(),
-                    params: params.clone(),
-                };
                 match eval::evaluate(&program.runtime, &env, &unit) {
                     Ok(Outcome::Results(_) | Outcome::Refused(_)) => {}
                     Err(failure) => {

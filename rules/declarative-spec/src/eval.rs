@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use cel::objects::{Key, Map};
 use cel::{Context, Env, ExecutionError, Value};
+use rules_sdk::UnitExt;
 use rules_sdk::wire::{IndicatorResult, Level, Record, Status, Unit};
 
 use crate::program::{Derived, IndicatorProgram, LevelProgram, Runtime};
@@ -345,11 +346,15 @@ pub const FUNCTIONS: [&str; 11] =
 /// where a number is needed, a division by zero…).
 pub fn evaluate(program: &Runtime, env: &Arc<Env>, unit: &Unit) -> Result<Outcome, EvalFailure> {
     let Some(level) = program.level(unit.level) else { return Ok(Outcome::Results(Vec::new())) };
-    let subject_id = unit.subject.get("id").and_then(|id| id.as_str()).unwrap_or("").to_owned();
+    let subject = match unit.subject_as::<Record>() {
+        Ok(subject) => subject,
+        Err(error) => return Ok(Outcome::Refused(error.message().to_owned())),
+    };
+    let subject_id = unit.subject_id().to_owned();
     if let Some(county) = &program.county {
         let in_scope = match unit.level {
             Level::County => subject_id == *county,
-            _ => unit.subject.get("county_id").and_then(|id| id.as_str()) == Some(county.as_str()),
+            _ => subject.get("county_id").and_then(|id| id.as_str()) == Some(county.as_str()),
         };
         if !in_scope {
             return Ok(Outcome::Results(Vec::new()));
@@ -366,11 +371,14 @@ pub fn evaluate(program: &Runtime, env: &Arc<Env>, unit: &Unit) -> Result<Outcom
         }
     }
     if let Some(members) = &level.members {
-        let records = unit.members.get(&members.level).map(Vec::as_slice).unwrap_or_default();
-        let list = member_records(env, &context, &members.derived, members.level, records)?;
+        let records = match unit.members_as::<Record>(members.level) {
+            Ok(records) => records,
+            Err(error) => return Ok(Outcome::Refused(error.message().to_owned())),
+        };
+        let list = member_records(env, &context, &members.derived, members.level, &records)?;
         context.add_variable_from_value(members.variable.clone(), Value::List(Arc::new(list)));
     }
-    for (key, value) in &unit.subject {
+    for (key, value) in &subject {
         context.add_variable_from_value(key.clone(), to_cel(value));
     }
     let what = |kind: &str, name: &str| format!("{}{} `{name}`", unit.level.chinese(), kind);
@@ -384,7 +392,7 @@ pub fn evaluate(program: &Runtime, env: &Arc<Env>, unit: &Unit) -> Result<Outcom
         match compiled.run(&context)? {
             Value::Bool(true) => {}
             Value::Bool(false) => {
-                let name = unit.subject.get("name").and_then(|name| name.as_str()).unwrap_or("");
+                let name = subject.get("name").and_then(|name| name.as_str()).unwrap_or("");
                 return Ok(Outcome::Refused(format!(
                     "{} `{subject_id}`（{name}）未通过数据校验：{}",
                     unit.level.chinese(),
@@ -559,14 +567,8 @@ mod tests {
     }
 
     fn unit(level: Level, subject: Record, schools: Vec<Record>) -> Unit {
-        Unit {
-            level,
-            subject,
-            members: if schools.is_empty() { Default::default() } else { [(Level::School, schools)].into() },
-            previous: None,
-            previous_members: Default::default(),
-            params: Record::new(),
-        }
+        let unit = Unit::new(level, &subject);
+        if schools.is_empty() { unit } else { unit.with_members(Level::School, &schools) }
     }
 
     #[test]

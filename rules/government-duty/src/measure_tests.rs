@@ -481,14 +481,7 @@ fn every_rule_is_in_the_manifest_with_its_threshold_source_and_scoring() {
 
 #[test]
 fn the_pack_evaluates_county_units_only() {
-    let unit = Unit {
-        level: Level::School,
-        subject: Record::new(),
-        members: Default::default(),
-        previous: None,
-        previous_members: Default::default(),
-        params: Record::new(),
-    };
+    let unit = Unit::new(Level::School, &Record::new());
     let error = GovernmentDuty::evaluate(&unit).expect_err("refused");
     assert_eq!(error.message(), "government-duty does not evaluate school units");
 }

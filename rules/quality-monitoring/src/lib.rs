@@ -36,19 +36,14 @@ impl Pack for QualityMonitoring {
         let subject = unit.subject_id().to_owned();
         let outcomes = match unit.level {
             Level::School => {
-                let school = School::from_record(&unit.subject)?;
-                let previous = unit.previous.as_ref().map(School::from_record).transpose()?;
+                let school: School = unit.subject_as()?;
+                let previous: Option<School> = unit.previous_as()?;
                 measure::evaluate_school(&school, previous.as_ref(), &params)?
             }
             Level::County => {
                 let schools: Vec<School> = unit.members_as(Level::School)?;
-                let previous = unit
-                    .previous_members
-                    .get(&Level::School)
-                    .map(|records| records.iter().map(School::from_record).collect::<Result<Vec<_>, _>>())
-                    .transpose()?
-                    .unwrap_or_default();
-                measure::evaluate_county(&schools, &previous, unit.previous.is_some(), &params)?
+                let previous: Vec<School> = unit.previous_members_as(Level::School)?;
+                measure::evaluate_county(&schools, &previous, unit.has_previous(), &params)?
             }
             other => return Err(PackError::new(format!("quality-monitoring does not evaluate {other} units"))),
         };

@@ -271,18 +271,6 @@ pub struct School {
 }
 
 impl School {
-    /// Reads a record of either period.
-    ///
-    /// # Errors
-    ///
-    /// When the record does not fit (names the record).
-    pub fn from_record(record: &Record) -> Result<School, PackError> {
-        serde_json::from_value(serde_json::Value::Object(record.clone())).map_err(|error| {
-            let id = record.get("id").and_then(|id| id.as_str()).unwrap_or("");
-            PackError::new(format!("school record `{id}` does not fit the pack's type: {error}"))
-        })
-    }
-
     /// Checks that no part exceeds its whole (passing more students than were tested…).
     ///
     /// # Errors

@@ -226,14 +226,7 @@ fn every_rule_is_in_the_manifest_with_its_threshold_source_and_parameter() {
 
 #[test]
 fn the_pack_evaluates_school_and_county_units_only() {
-    let unit = Unit {
-        level: Level::Zone,
-        subject: Record::new(),
-        members: Default::default(),
-        previous: None,
-        previous_members: Default::default(),
-        params: Record::new(),
-    };
+    let unit = Unit::new(Level::Zone, &Record::new());
     let error = QualityMonitoring::evaluate(&unit).expect_err("refused");
     assert_eq!(error.message(), "quality-monitoring does not evaluate zone units");
 }

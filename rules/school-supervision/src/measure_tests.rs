@@ -187,14 +187,7 @@ fn every_rule_is_in_the_manifest_with_its_threshold_and_source() {
 
 #[test]
 fn the_pack_evaluates_school_units_only() {
-    let unit = Unit {
-        level: Level::County,
-        subject: Record::new(),
-        members: Default::default(),
-        previous: None,
-        previous_members: Default::default(),
-        params: Record::new(),
-    };
+    let unit = Unit::new(Level::County, &Record::new());
     let error = SchoolSupervision::evaluate(&unit).expect_err("refused");
     assert_eq!(error.message(), "school-supervision does not evaluate county units");
 }

@@ -385,14 +385,7 @@ mod tests {
 
     #[test]
     fn a_plan_can_lower_the_targets() {
-        let mut unit = Unit {
-            level: Level::School,
-            subject: Record::new(),
-            members: Default::default(),
-            previous: None,
-            previous_members: Default::default(),
-            params: Record::new(),
-        };
+        let mut unit = Unit::new(Level::School, &Record::new());
         assert_eq!(Targets::of(&unit).expect("defaults"), Targets::default());
         unit.params.insert(MIN_PARTICIPATION.name.to_owned(), serde_json::json!(0.6));
         let targets = Targets::of(&unit).expect("set");
@@ -414,14 +407,7 @@ mod tests {
         ] {
             record.insert(key.to_owned(), value);
         }
-        let unit = Unit {
-            level: Level::School,
-            subject: record,
-            members: Default::default(),
-            previous: None,
-            previous_members: Default::default(),
-            params: Record::new(),
-        };
+        let unit = Unit::new(Level::School, &record);
         assert!(WenxianTaiji::evaluate(&unit).expect("evaluates").is_empty());
     }
 

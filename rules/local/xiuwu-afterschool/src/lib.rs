@@ -300,14 +300,7 @@ mod tests {
     }
 
     fn unit(level: Level, subject: Record, params: Record) -> Unit {
-        Unit {
-            level,
-            subject,
-            members: Default::default(),
-            previous: None,
-            previous_members: Default::default(),
-            params,
-        }
+        Unit::new(level, &subject).with_params(params)
     }
 
     #[test]
