@@ -450,3 +450,63 @@ fn the_results_table_is_written_in_parallel_blocks_in_row_order_on_any_pool_size
         rows.iter().map(|row| (row.pack_id.to_owned(), row.subject_id.clone(), row.indicator_id.to_owned())).collect();
     assert_eq!(written, expected);
 }
+
+#[test]
+fn the_table_written_while_units_finish_is_the_whole_runs_and_the_run_keeps_only_what_roll_ups_read() {
+    build_all();
+    let plan = comprehensive();
+    let data = support::fixture("jiaozuo");
+    let (whole, _) = round::run_plan(&plan, &data, &round::RunSettings::default()).expect("runs");
+
+    // `dudao run --format csv` writes the table stretch by stretch and keeps only what the
+    // roll-ups read: the bytes are those of the whole evaluation's table, roll-ups included.
+    let output = Command::new(env!("CARGO_BIN_EXE_dudao"))
+        .args(["run", "--format", "csv", "--threads", "2", "--data"])
+        .arg(&data)
+        .arg("--plan")
+        .arg(&plan)
+        .output()
+        .expect("dudao runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let table = dudao_publish::results::csv(&whole);
+    assert!(!whole.scores.rollups.is_empty(), "the plan rolls indicators up");
+    assert_eq!(String::from_utf8(output.stdout).expect("UTF-8"), table);
+
+    // The same through the library: a sole reader sees every outcome with its results and
+    // tree, and afterwards the evaluation holds only the rolled-up indicators' results.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new((0_usize, 0_usize)));
+    let inner = seen.clone();
+    let finished = dudao_engine::evaluate::Finished::new(move |stretch: dudao_engine::evaluate::Stretch<'_>| {
+        let mut seen = inner.lock().expect("lock");
+        seen.0 += stretch.outcomes.iter().map(|o| o.result.as_ref().map_or(0, Vec::len)).sum::<usize>();
+        seen.1 += stretch.cards.iter().flatten().filter(|card| !card.tree.is_empty()).count();
+    });
+    let settings = round::RunSettings { finished: Some(finished.sole_reader()), ..round::RunSettings::default() };
+    let (lean, _) = round::run_plan(&plan, &data, &settings).expect("runs");
+    let results = |evaluation: &dudao_engine::evaluate::Evaluation| -> usize {
+        evaluation.outcomes.iter().map(|o| o.result.as_ref().map_or(0, Vec::len)).sum()
+    };
+    let trees = whole.scores.cards.iter().filter(|card| !card.tree.is_empty()).count();
+    assert_eq!(*seen.lock().expect("lock"), (results(&whole), trees), "the reader saw every result and tree");
+    assert_eq!(lean.outcomes.len(), whole.outcomes.len());
+    assert_eq!(lean.scores.rollups, whole.scores.rollups, "the same roll-ups");
+    assert_eq!(lean.scores.summaries, whole.scores.summaries, "the same totals rolled up");
+    let totals = |evaluation: &dudao_engine::evaluate::Evaluation| -> Vec<(usize, f64, Option<String>)> {
+        evaluation.scores.cards.iter().map(|card| (card.subject, card.total, card.grade.clone())).collect()
+    };
+    assert_eq!(totals(&lean), totals(&whole));
+    assert!(lean.scores.cards.iter().all(|card| card.tree.is_empty()), "no tree is kept");
+    assert!(results(&lean) < results(&whole), "{} of {} results kept", results(&lean), results(&whole));
+    let rolled: std::collections::HashSet<(Level, String)> = whole
+        .packs
+        .iter()
+        .flat_map(|pack| pack.manifest.nodes())
+        .filter(|node| !node.rollup.is_empty())
+        .filter_map(|node| node.level.map(|level| (level, node.id.clone())))
+        .collect();
+    for outcome in &lean.outcomes {
+        for result in outcome.result.as_ref().map_or(&[][..], Vec::as_slice) {
+            assert!(rolled.contains(&(outcome.level, result.indicator.clone())), "{} kept", result.indicator);
+        }
+    }
+}

@@ -117,6 +117,12 @@ fn dispatch(cli: Cli) -> Result<Exit, Failure> {
     }
 }
 
+/// mimalloc keeps the pages it has used and reuses them per thread: a national run allocates
+/// and frees millions of results, and glibc's malloc returned and faulted in the same pages
+/// again and again (`docs/performance.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     exit::set_lang(usage::early_lang(&args));

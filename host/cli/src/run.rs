@@ -49,14 +49,17 @@ fn evaluate_into_csv(args: &Args) -> Result<(Evaluation, Option<Round>), Failure
     let mut evaluated = None;
     let written = emit_with(args.output.as_ref(), |out| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-        let finished = Finished(std::sync::Arc::new(move |stretch: Stretch<'_>| {
+        // The table is the only reader of the results and the cards' trees: once a stretch's
+        // rows are formatted the run keeps only what the roll-ups, totals and failures read.
+        let finished = Finished::new(move |stretch: Stretch<'_>| {
             let cards: Vec<_> = stretch.cards.iter().map(Option::as_ref).collect();
             let mut rows = Vec::new();
             report::write_outcome_rows(stretch.packs, stretch.prepared, stretch.outcomes, &cards, &mut rows)
                 .expect("writing to memory");
             // The writer stops at an I/O error, which it reports; the run goes on.
             let _ = sender.send(rows);
-        }));
+        })
+        .sole_reader();
         let (result, header) = std::thread::scope(|scope| {
             let writer = scope.spawn(|| -> std::io::Result<bool> {
                 let mut header = false;

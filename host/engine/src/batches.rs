@@ -34,7 +34,7 @@ where
     T: Sync,
     R: Fn(&[&T]) -> Vec<(UnitOutcome, (u64, std::time::Duration))> + Sync,
     S: Fn(&T, StopReason, bool) -> UnitOutcome,
-    F: Fn(&[UnitOutcome]) + Sync,
+    F: Fn(&mut [UnitOutcome]) + Sync,
 {
     let workers = workers.max(1);
     let (smallest, largest) = (workers * 2, workers * 256);
@@ -48,7 +48,7 @@ where
         let slice = &tasks[start..end];
         let stopped_before: Vec<bool> = spend.iter().map(|pack| pack.stopped().is_some()).collect();
         let runnable: Vec<&T> = slice.iter().filter(|task| !stopped_before[pack_of(task)]).collect();
-        let last_batch = &outcomes[final_until..];
+        let last_batch = &mut outcomes[final_until..];
         let (ran, ()) = rayon::join(|| run_batch(&runnable), || finished(last_batch));
         final_until = outcomes.len();
         let mut ran = ran.into_iter();
@@ -73,6 +73,6 @@ where
         size = if failed { smallest } else { (size * 2).min(largest) };
         start = end;
     }
-    finished(&outcomes[final_until..]);
+    finished(&mut outcomes[final_until..]);
     outcomes
 }

@@ -6,7 +6,7 @@
 //! is byte-for-byte the same whatever the thread count.
 
 use rayon::prelude::*;
-use rules_sdk::wire::{GradeBand, UnitSpec};
+use rules_sdk::wire::{GradeBand, Level, UnitSpec};
 
 use dudao_dataset::{Dataset, Prepared};
 
@@ -68,7 +68,28 @@ pub struct Stretch<'a> {
 
 /// A callback given each [`Stretch`] of final outcomes, from any thread.
 #[derive(Clone)]
-pub struct Finished(pub std::sync::Arc<dyn Fn(Stretch<'_>) + Send + Sync>);
+pub struct Finished {
+    call: std::sync::Arc<dyn Fn(Stretch<'_>) + Send + Sync>,
+    keep_all: bool,
+}
+
+impl Finished {
+    /// Calls `call` with every stretch; the evaluation keeps everything.
+    pub fn new(call: impl Fn(Stretch<'_>) + Send + Sync + 'static) -> Finished {
+        Finished { call: std::sync::Arc::new(call), keep_all: true }
+    }
+
+    /// The same callback, as the only reader of the results and of the score cards' trees:
+    /// once a stretch has been given to it, the evaluation keeps only what totals, roll-ups
+    /// and the failures list read. Of each card: its total, grade and vetoes (not its tree);
+    /// of each outcome: its failure, logs, and the results of indicators that roll up.
+    /// A national four-pack run has millions of results and tens of millions of tree nodes;
+    /// a results table written as units finish reads none of them again.
+    pub fn sole_reader(mut self) -> Finished {
+        self.keep_all = false;
+        self
+    }
+}
 
 impl std::fmt::Debug for Finished {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -175,17 +196,42 @@ pub fn evaluate(
         options.threads.and_then(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().ok());
     // Score cards are made for each stretch of final outcomes while the next batch runs.
     let cards = std::sync::Mutex::new(Vec::new());
-    let finish = |outcomes: &[UnitOutcome]| {
+    // Per pack, the (level, indicator) pairs whose results roll up: all that is kept of the
+    // results for a sole reader.
+    let rolled: Vec<std::collections::HashSet<(Level, &str)>> = evaluated
+        .iter()
+        .map(|pack| {
+            pack.manifest
+                .nodes()
+                .into_iter()
+                .filter(|node| !node.rollup.is_empty())
+                .filter_map(|node| node.level.map(|level| (level, node.id.as_str())))
+                .collect()
+        })
+        .collect();
+    let finish = |outcomes: &mut [UnitOutcome]| {
         if outcomes.is_empty() {
             return;
         }
         let make = || crate::score::cards_of(&evaluated, outcomes, &prepared);
-        let made = match &pool {
+        let mut made = match &pool {
             Some(pool) => pool.install(make),
             None => make(),
         };
         if let Some(finished) = &options.finished {
-            (finished.0)(Stretch { packs: &evaluated, prepared: &prepared, outcomes, cards: &made });
+            (finished.call)(Stretch { packs: &evaluated, prepared: &prepared, outcomes, cards: &made });
+            if !finished.keep_all {
+                for card in made.iter_mut().flatten() {
+                    card.tree = Vec::new();
+                }
+                for outcome in outcomes.iter_mut() {
+                    if let Ok(results) = &mut outcome.result {
+                        let rolled = &rolled[outcome.pack];
+                        results.retain(|result| rolled.contains(&(outcome.level, result.indicator.as_str())));
+                        results.shrink_to_fit();
+                    }
+                }
+            }
         }
         cards.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(made.into_iter().flatten());
     };
