@@ -152,6 +152,19 @@ pub fn evaluate(
     prepared: Prepared,
     options: RunOptions,
 ) -> Evaluation {
+    evaluate_prepared(sandbox, packs, DatasetInfo::of(dataset), prepared, options)
+}
+
+/// [`evaluate`] with only the dataset's record ([`DatasetInfo`]): the evaluation reads the
+/// prepared dataset alone, so a caller may free the dataset's tables before it starts (a
+/// national dataset's cells are several times the size of its files).
+pub fn evaluate_prepared(
+    sandbox: &Sandbox,
+    packs: &[LoadedPack],
+    dataset: DatasetInfo,
+    prepared: Prepared,
+    options: RunOptions,
+) -> Evaluation {
     let mut tasks = Vec::new();
     for (pack_index, pack) in packs.iter().enumerate() {
         let selected =
@@ -263,5 +276,5 @@ pub fn evaluate(
     );
     let cards = cards.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let scores = crate::score::score_with_cards(&evaluated, &outcomes, &prepared, cards);
-    Evaluation { packs: evaluated, dataset: DatasetInfo::of(dataset), prepared, outcomes, scores }
+    Evaluation { packs: evaluated, dataset, prepared, outcomes, scores }
 }

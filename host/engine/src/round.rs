@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cache::ModuleCache;
 use crate::evaluate::{self, Evaluation, RunOptions};
+use crate::outcome::DatasetInfo;
 use crate::pack::{LoadedPack, PackError};
 use crate::plan::{self, Plan, PlanError, PlanPack, SampleGroup, ScopeKind};
 use crate::sandbox::{LimitOverrides, Limits, Sandbox, SandboxError};
@@ -107,7 +108,7 @@ pub fn run_packs(packs: &[PathBuf], data: &Path, settings: &RunSettings) -> Resu
         finished: settings.finished.clone(),
         ..RunOptions::default()
     };
-    Ok(evaluate::evaluate(&sandbox, &loaded, &data, prepared, options))
+    Ok(evaluate::evaluate_prepared(&sandbox, &loaded, data, prepared, options))
 }
 
 /// Loads pack files and a dataset and validates the dataset for the packs, without
@@ -134,7 +135,7 @@ fn prepare_packs(
     packs: &[PathBuf],
     data: &Path,
     settings: &RunSettings,
-) -> Result<(Sandbox, Vec<LoadedPack>, Dataset, Prepared), RunError> {
+) -> Result<(Sandbox, Vec<LoadedPack>, DatasetInfo, Prepared), RunError> {
     let (sandbox, loaded) = load_packs(packs, settings)?;
     let (data, previous) = load_both(data, settings.previous_data.as_deref())?;
     let manifests: Vec<_> = loaded.iter().map(|pack| &pack.manifest).collect();
@@ -143,7 +144,8 @@ fn prepare_packs(
         &manifests,
         &PrepareOptions { previous: previous.as_ref(), ..PrepareOptions::default() },
     )?;
-    Ok((sandbox, loaded, data, prepared))
+    // The tables are dropped here: everything after reads the prepared dataset.
+    Ok((sandbox, loaded, DatasetInfo::of(&data), prepared))
 }
 
 /// Evaluates a round described by a plan file. Pins and layering rules are checked before
@@ -163,12 +165,12 @@ pub fn run_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
         selection: plan.selection(),
         grades: manifests.iter().enumerate().map(|(index, manifest)| plan.grade_bands(index, manifest)).collect(),
     };
-    let evaluation = evaluate::evaluate(&sandbox, &loaded, &data, prepared, options);
+    let evaluation = evaluate::evaluate_prepared(&sandbox, &loaded, data, prepared, options);
     let overall = overall(&plan, &evaluation);
     Ok((evaluation, Round { plan, path: plan_path.to_owned(), sample, overall }))
 }
 
-type PreparedPlan = (Plan, Sandbox, Vec<LoadedPack>, Dataset, Prepared);
+type PreparedPlan = (Plan, Sandbox, Vec<LoadedPack>, DatasetInfo, Prepared);
 
 /// Loads a plan and its pinned packs (checking pins and layering), without any data.
 ///
@@ -224,7 +226,8 @@ fn prepare_plan(plan_path: &Path, data: &Path, settings: &RunSettings) -> Result
             .collect(),
     };
     let prepared = dudao_dataset::prepare_with(&data, &manifests, &options)?;
-    Ok((plan, sandbox, loaded, data, prepared))
+    // The tables are dropped here: everything after reads the prepared dataset.
+    Ok((plan, sandbox, loaded, DatasetInfo::of(&data), prepared))
 }
 
 /// Reads a dataset and, when given, the previous period's, the two at once (on the current
