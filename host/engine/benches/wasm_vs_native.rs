@@ -1,6 +1,7 @@
 //! The same units evaluated three ways, side by side: in the sandbox (a fresh instance per
 //! unit, JSON across the boundary), natively with the same JSON round trip, and natively on
-//! typed records. The ratios are the cost of the sandbox; `docs/performance.md` quotes them.
+//! units already decoded (each record still JSON text, as the SDK keeps it until the pack
+//! reads it). The ratios are the cost of the sandbox; `docs/performance.md` quotes them.
 //!
 //! `cargo xtask packs` first (the bench loads `target/packs/quality-balance.wasm`); the
 //! dataset is `fixtures/jiaozuo`, or the folder in `DUDAO_BENCH_DATA` (for example the
@@ -78,7 +79,8 @@ fn native_with_json() -> usize {
     count
 }
 
-/// Every unit natively on typed records already built.
+/// Every unit natively on units already decoded: the pack's own decoding of each record and
+/// its evaluation, without the unit's JSON or the results' round trip.
 #[divan::bench(sample_count = 10)]
 fn native_typed(bencher: divan::Bencher) {
     let inputs = inputs();
