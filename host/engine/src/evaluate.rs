@@ -6,7 +6,7 @@
 //! is byte-for-byte the same whatever the thread count.
 
 use rayon::prelude::*;
-use rules_sdk::wire::{GradeBand, Level, UnitSpec};
+use rules_sdk::wire::{GradeBand, UnitSpec};
 
 use dudao_dataset::{Dataset, Prepared};
 
@@ -211,17 +211,7 @@ pub fn evaluate_prepared(
     let cards = std::sync::Mutex::new(Vec::new());
     // Per pack, the (level, indicator) pairs whose results roll up: all that is kept of the
     // results for a sole reader.
-    let rolled: Vec<std::collections::HashSet<(Level, &str)>> = evaluated
-        .iter()
-        .map(|pack| {
-            pack.manifest
-                .nodes()
-                .into_iter()
-                .filter(|node| !node.rollup.is_empty())
-                .filter_map(|node| node.level.map(|level| (level, node.id.as_str())))
-                .collect()
-        })
-        .collect();
+    let rolled: Vec<_> = evaluated.iter().map(|pack| crate::score::rolled_up(&pack.manifest)).collect();
     let finish = |outcomes: &mut [UnitOutcome]| {
         if outcomes.is_empty() {
             return;

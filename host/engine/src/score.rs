@@ -391,6 +391,17 @@ pub fn cards_of(packs: &[EvaluatedPack], outcomes: &[UnitOutcome], prepared: &Pr
         .collect()
 }
 
+/// The (level, indicator) pairs of a pack whose results roll up to a higher level: the only
+/// results the roll-ups read.
+pub(crate) fn rolled_up(manifest: &Manifest) -> std::collections::HashSet<(Level, &str)> {
+    manifest
+        .nodes()
+        .into_iter()
+        .filter(|node| !node.rollup.is_empty())
+        .filter_map(|node| node.level.map(|level| (level, node.id.as_str())))
+        .collect()
+}
+
 /// [`score`] with the cards already made (those of [`cards_of`], in outcome order): rolls
 /// indicators and totals up the hierarchy.
 pub fn score_with_cards(
@@ -406,11 +417,7 @@ pub fn score_with_cards(
     // pack's to choose, so the work must stay linear in them.
     for (pack, manifest) in packs.iter().map(|pack| &pack.manifest).enumerate() {
         let nodes = manifest.nodes();
-        let rolled: std::collections::HashSet<(Level, &str)> = nodes
-            .iter()
-            .filter(|node| !node.rollup.is_empty())
-            .filter_map(|node| node.level.map(|level| (level, node.id.as_str())))
-            .collect();
+        let rolled = rolled_up(manifest);
         let mut index: std::collections::HashMap<(Level, &str), BTreeMap<usize, &IndicatorResult>> =
             std::collections::HashMap::new();
         if !rolled.is_empty() {
