@@ -17,6 +17,11 @@ use std::time::{Duration, Instant};
 
 use dudao_server::{AppState, Role, ServeConfig};
 
+/// The service's allocator in `dudao serve` (`host/cli/src/main.rs`), so that the figures are
+/// the shipped service's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let raw: Vec<String> = std::env::args().skip(1).collect();

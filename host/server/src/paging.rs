@@ -11,6 +11,10 @@ use serde_json::{Value, json};
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 100;
 
+/// The highest page number a query may ask for (higher ones are read as this one), so that no
+/// offset overflows: far more pages than any list has.
+pub const MAX_PAGE: i64 = 1 << 40;
+
 /// One page of a list of `total` rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -24,8 +28,18 @@ impl Page {
     /// The page asked for by the query parameter `param` (1 when absent or not a number),
     /// clamped to the pages of a list of `total` rows.
     pub fn of(query: &HashMap<String, String>, param: &str, total: i64) -> Page {
-        let asked = query.get(param).and_then(|value| value.trim().parse::<i64>().ok()).unwrap_or(1);
-        Page { number: asked.clamp(1, Page::count(total)), total }
+        Page { number: Page::asked(query, param).min(Page::count(total)), total }
+    }
+
+    /// The page number the query parameter `param` asks for, before the list's length is
+    /// known: 1 when absent or not a number, at least 1 and at most [`MAX_PAGE`].
+    pub fn asked(query: &HashMap<String, String>, param: &str) -> i64 {
+        query.get(param).and_then(|value| value.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, MAX_PAGE)
+    }
+
+    /// The SQL that reads page `number` (after `ORDER BY`).
+    pub fn sql_of(number: i64) -> String {
+        format!("LIMIT {PAGE_SIZE} OFFSET {}", (number - 1) * PAGE_SIZE)
     }
 
     /// Pages of a list of `total` rows (at least one, so that an empty list has page 1).
@@ -35,7 +49,7 @@ impl Page {
 
     /// The SQL that reads this page (after `ORDER BY`).
     pub fn sql(&self) -> String {
-        format!("LIMIT {PAGE_SIZE} OFFSET {}", (self.number - 1) * PAGE_SIZE)
+        Page::sql_of(self.number)
     }
 
     /// The page for the templates and the JSON: its number, the pages, the total, the first
@@ -73,6 +87,12 @@ mod tests {
         assert_eq!(Page::of(&query("-2"), "page", 250).number, 1);
         assert_eq!(Page::of(&query("二"), "page", 250).number, 1);
         assert_eq!(Page::of(&query("5"), "page", 0), Page { number: 1, total: 0 });
+        assert_eq!(Page::asked(&query("9"), "page"), 9);
+        assert_eq!(Page::asked(&query("0"), "page"), 1);
+        assert_eq!(
+            Page::sql_of(Page::asked(&query("9223372036854775807"), "page")),
+            "LIMIT 100 OFFSET 109951162777500"
+        );
         let last = Page::of(&query("3"), "page", 250).json("page");
         assert_eq!(
             (last["first"].as_i64(), last["last"].as_i64(), last["pages"].as_i64()),

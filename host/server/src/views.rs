@@ -43,7 +43,7 @@ impl Views {
     }
 
     /// Renders a page.
-    pub(crate) fn render(&self, name: &str, context: &serde_json::Value) -> Result<String, minijinja::Error> {
+    pub(crate) fn render(&self, name: &str, context: minijinja::Value) -> Result<String, minijinja::Error> {
         self.env.get_template(name)?.render(context)
     }
 }

@@ -13,14 +13,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use axum_extra::extract::CookieJar;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::AppState;
 use crate::access;
 use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
-use crate::db::context;
+use crate::db::{Backend, context};
 use crate::engine::{self, RoundInfo};
 use crate::model::{self, Role, Unit, User};
 use crate::paging::Page;
@@ -144,15 +144,17 @@ impl Ctx {
         }
     }
 
-    fn render(&self, template: &str, data: Value) -> Response {
+    /// The page `template` with `data` (a map; its keys win over the signed-in user's), or
+    /// `data` itself as JSON under `/api/`.
+    fn render(&self, template: &str, data: impl Serialize) -> Response {
         if self.api {
             return Json(data).into_response();
         }
-        let mut context = self.base();
-        if let (Some(context), Value::Object(data)) = (context.as_object_mut(), data) {
-            context.extend(data);
-        }
-        match self.state.views.render(template, &context) {
+        let context = minijinja::value::merge_maps([
+            minijinja::Value::from_serialize(&data),
+            minijinja::Value::from_serialize(self.base()),
+        ]);
+        match self.state.views.render(template, context) {
             Ok(html) => Html(html).into_response(),
             Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, format!("页面渲染失败：{error}")).into_response(),
         }
@@ -172,7 +174,11 @@ impl Ctx {
             }
             base
         };
-        let body = self.state.views.render("message.html", &context).unwrap_or_else(|_| message.to_owned());
+        let body = self
+            .state
+            .views
+            .render("message.html", minijinja::Value::from_serialize(context))
+            .unwrap_or_else(|_| message.to_owned());
         (status, Html(body)).into_response()
     }
 
@@ -605,8 +611,10 @@ fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Counts the rows of `from` (`FROM … WHERE …`, parameters `binds`) and reads the page of them
-/// the query parameter `param` asks for, `columns` in `order`.
+/// Reads the page of the rows of `from` (`FROM … WHERE …`, parameters `binds`) that the query
+/// parameter `param` asks for, `columns` in `order`, and how many rows there are, in one query
+/// (the count is an uncorrelated subquery, evaluated once). Only a page past the end, which
+/// reads no rows and so no count, takes a second look.
 async fn paged(
     ctx: &Ctx,
     (columns, from, order): (&str, &str, &str),
@@ -614,8 +622,32 @@ async fn paged(
     (query, param): (&HashMap<String, String>, &str),
     what: &'static str,
 ) -> Result<(Vec<sqlx::any::AnyRow>, Page), Response> {
-    let page = Page::of(query, param, count_of(ctx, from, binds, what).await?);
-    Ok((page_of(ctx, (columns, from, order), binds, page, what).await?, page))
+    let asked = Page::asked(query, param);
+    let sql = format!(
+        "SELECT {columns}, (SELECT COUNT(*) {from}) AS total_rows {from} ORDER BY {order} {}",
+        Page::sql_of(asked)
+    );
+    let rows = bound(sqlx::query(&sql), binds)
+        .fetch_all(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context(what)(e)))?;
+    match counted(&rows, asked) {
+        Some(page) => Ok((rows, page)),
+        None => {
+            let page = Page::of(query, param, count_of(ctx, from, binds, what).await?);
+            Ok((page_of(ctx, (columns, from, order), binds, page, what).await?, page))
+        }
+    }
+}
+
+/// The page `asked` of a list, from the rows read for it with their `total_rows` column; `None`
+/// when it read nothing although it was not the first page (past the end: the count is unknown).
+fn counted(rows: &[sqlx::any::AnyRow], asked: i64) -> Option<Page> {
+    match rows.first() {
+        Some(row) => Some(Page { number: asked, total: row.try_get::<i64, _>("total_rows").ok()? }),
+        None if asked == 1 => Some(Page { number: 1, total: 0 }),
+        None => None,
+    }
 }
 
 /// Counts the rows of `from` (`FROM … WHERE …`, parameters `binds`).
@@ -638,9 +670,6 @@ async fn page_of(
     let sql = format!("SELECT {columns} {from} ORDER BY {order} {}", page.sql());
     bound(sqlx::query(&sql), binds).fetch_all(&ctx.state.db.pool).await.map_err(|e| ctx.internal(context(what)(e)))
 }
-
-/// The columns of a result row in a list.
-const RESULT_ROW_COLUMNS: &str = "unit_id, name, county_id, zone_id, total, grade, schools, not_met";
 
 /// `FROM …` and its parameters for the result rows of a round at a level that the user sees
 /// (and, with `parent`, whose `county_id` or `zone_id` column is that unit).
@@ -675,42 +704,116 @@ async fn result_rows(
     paging: (&HashMap<String, String>, &str),
 ) -> Result<(Vec<Value>, Page), Response> {
     let (from, binds) = result_from(user, round_level, parent);
+    let asked = Page::asked(paging.0, paging.1);
+    let rows = read_results(ctx, &result_page_sql(ctx, &from, asked), &binds).await?;
+    if let Some(page) = counted(&rows, asked) {
+        return Ok((rows.iter().map(result_json).collect(), page));
+    }
     let page = Page::of(paging.0, paging.1, count_of(ctx, &from, &binds, "reading results").await?);
-    Ok((result_page(ctx, (&from, &binds), page).await?, page))
+    Ok((counted_page(ctx, &from, &binds, page).await?, page))
 }
 
-/// `page` of the result rows of `from` (from [`result_from`]), in list order.
-async fn result_page(ctx: &Ctx, (from, binds): (&str, &[Bind]), page: Page) -> Result<Vec<Value>, Response> {
-    let rows = page_of(ctx, (RESULT_ROW_COLUMNS, from, "position"), binds, page, "reading results").await?;
-    Ok(rows.iter().map(result_json).collect())
+/// The rows of `page`, a page known to be within the list `from` (parameters `binds`).
+async fn counted_page(ctx: &Ctx, from: &str, binds: &[Bind], page: Page) -> Result<Vec<Value>, Response> {
+    Ok(read_results(ctx, &result_page_sql(ctx, from, page.number), binds).await?.iter().map(result_json).collect())
 }
 
-/// The levels of a round's results, from the top.
-const LEVELS: [&str; 4] = ["city", "county", "zone", "school"];
+/// Runs a query over result rows.
+async fn read_results(ctx: &Ctx, sql: &str, binds: &[Bind]) -> Result<Vec<sqlx::any::AnyRow>, Response> {
+    bound(sqlx::query(sql), binds)
+        .fetch_all(&ctx.state.db.pool)
+        .await
+        .map_err(|e| ctx.internal(context("reading results")(e)))
+}
 
-/// How many result rows of a round the user sees at each level, in one query (a count per
-/// level, each on its level's indexed access condition).
-async fn result_counts(ctx: &Ctx, user: &User, round: i64) -> Result<HashMap<String, i64>, Response> {
+/// The SELECT of page `number` of the result rows `from` (`FROM results WHERE round_id = $1 AND
+/// …`), in list order, with the columns a list shows (`result_json`), `position` and how many
+/// rows the list has (`total_rows`).
+///
+/// On PostgreSQL the page's unit ids are found on an index that holds them (migration 7), and
+/// only the page's rows are then read: a deep page (`OFFSET 99900` on a national round) no
+/// longer reads every row it skips from the table (128 ms → 18 ms in `EXPLAIN ANALYZE`). On
+/// SQLite the same join ran the round page at a third of the requests per second under load
+/// (sqlx's bundled SQLite), while reading the page straight is fast there at national scale,
+/// so SQLite reads it straight.
+fn result_page_sql(ctx: &Ctx, from: &str, number: i64) -> String {
+    let limit = Page::sql_of(number);
+    match ctx.state.db.backend {
+        Backend::Postgres => format!(
+            "SELECT r.unit_id AS unit_id, r.name AS name, r.county_id AS county_id, r.zone_id AS zone_id, \
+             r.total AS total, r.grade AS grade, r.schools AS schools, r.not_met AS not_met, \
+             p.position AS position, (SELECT COUNT(*) {from}) AS total_rows \
+             FROM (SELECT unit_id, position {from} ORDER BY position {limit}) AS p \
+             JOIN results r ON r.round_id = $1 AND r.unit_id = p.unit_id ORDER BY p.position"
+        ),
+        Backend::Sqlite => format!(
+            "SELECT unit_id, name, county_id, zone_id, total, grade, schools, not_met, position, \
+             (SELECT COUNT(*) {from}) AS total_rows {from} ORDER BY position {limit}"
+        ),
+    }
+}
+
+/// The levels of a round's results, from the top, with their lists' titles.
+const LEVELS: [(&str, &str); 4] =
+    [("city", "全市"), ("county", "各县（市、区）"), ("zone", "督学责任区"), ("school", "学校")];
+
+/// The round page's lists: at each level, the page (query parameter `{level}_page`) of the
+/// result rows the user sees, with how many there are, all in one query; a level without rows
+/// is left out.
+async fn result_lists(
+    ctx: &Ctx,
+    user: &User,
+    round: i64,
+    query: &HashMap<String, String>,
+) -> Result<Vec<Value>, Response> {
     let mut binds = vec![Bind::Int(round)];
-    let mut counts = Vec::new();
-    for level in LEVELS {
+    let mut arms = Vec::new();
+    let mut asked = Vec::new();
+    for (index, (level, _)) in LEVELS.into_iter().enumerate() {
         let Some((scope, bind)) = access::sees_level_sql(user, access::RESULT_COLUMNS, level, binds.len() + 1) else {
             continue;
         };
         binds.extend(bind.map(Bind::Text));
-        counts.push(format!(
-            "SELECT '{level}' AS level, COUNT(*) AS n FROM results WHERE round_id = $1 AND level = '{level}' AND {scope}"
+        let number = Page::asked(query, &format!("{level}_page"));
+        let rows = format!("FROM results WHERE round_id = $1 AND level = '{level}' AND {scope}");
+        arms.push(format!(
+            "SELECT {index} AS list_index, list_{level}.* FROM ({}) AS list_{level}",
+            result_page_sql(ctx, &rows, number)
         ));
+        asked.push((index, number));
     }
-    let sql = counts.join(" UNION ALL ");
+    if arms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{} ORDER BY list_index, position", arms.join(" UNION ALL "));
     let rows = bound(sqlx::query(&sql), &binds)
         .fetch_all(&ctx.state.db.pool)
         .await
-        .map_err(|e| ctx.internal(context("counting results")(e)))?;
-    rows.iter()
-        .map(|row| Ok((row.try_get::<String, _>("level")?, row.try_get::<i64, _>("n")?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(|e| ctx.internal(context("counting results")(e)))
+        .map_err(|e| ctx.internal(context("reading results")(e)))?;
+    let mut lists = Vec::new();
+    for (index, number) in asked {
+        let (level, title) = LEVELS[index];
+        let param = format!("{level}_page");
+        let of_level: Vec<&sqlx::any::AnyRow> =
+            rows.iter().filter(|row| row.try_get::<i64, _>("list_index").ok() == Some(index as i64)).collect();
+        let (rows, page) = match of_level.first().map(|row| row.try_get::<i64, _>("total_rows")) {
+            Some(total) => {
+                let total = total.map_err(|e| ctx.internal(context("reading results")(e)))?;
+                (of_level.into_iter().map(result_json).collect(), Page { number, total })
+            }
+            None if number == 1 => continue,
+            // Past the end of a list that has rows, or a list without rows: count and read again.
+            None => {
+                let (from, binds) = result_from(user, (round, level), None);
+                let page = Page::of(query, &param, count_of(ctx, &from, &binds, "reading results").await?);
+                (counted_page(ctx, &from, &binds, page).await?, page)
+            }
+        };
+        if page.total > 0 {
+            lists.push(json!({"level": level, "title": title, "rows": rows, "page": page.json(&param)}));
+        }
+    }
+    Ok(lists)
 }
 
 async fn round_page(ctx: Ctx, Path(id): Path<i64>, Query(query): Query<HashMap<String, String>>) -> Reply {
@@ -718,19 +821,7 @@ async fn round_page(ctx: Ctx, Path(id): Path<i64>, Query(query): Query<HashMap<S
     let round = ctx.round(id).await?;
     let has_results = matches!(round.status.as_str(), "done" | "published")
         || (round.finished_at.is_some() && round.status != "failed");
-    let mut groups = Vec::new();
-    if has_results {
-        // One query counts every level; only the levels with rows are read, a page each.
-        let counts = result_counts(&ctx, &user, id).await?;
-        for (level, title) in LEVELS.into_iter().zip(["全市", "各县（市、区）", "督学责任区", "学校"]) {
-            let Some(&total) = counts.get(level).filter(|&&total| total > 0) else { continue };
-            let param = format!("{level}_page");
-            let page = Page::of(&query, &param, total);
-            let (from, binds) = result_from(&user, (id, level), None);
-            let rows = result_page(&ctx, (&from, &binds), page).await?;
-            groups.push(json!({"level": level, "title": title, "rows": rows, "page": page.json(&param)}));
-        }
-    }
+    let groups = if has_results { result_lists(&ctx, &user, id, &query).await? } else { Vec::new() };
     let progress = ctx.state.progress.lock().ok().and_then(|map| map.get(&id).copied());
     let mut actions: Vec<(&str, &str)> = Vec::new();
     if access::administers_city(&user) {
@@ -823,8 +914,7 @@ async fn results_page(
     if !access::sees(&user, &unit) {
         return Err(ctx.not_found());
     }
-    let detail: Value =
-        serde_json::from_str(&row.try_get::<String, _>("detail").unwrap_or_default()).unwrap_or_default();
+    let detail = row.try_get::<String, _>("detail").unwrap_or_default();
     // The units directly below: the city's counties, a county's zones, a zone's schools.
     let paging = (&query, "page");
     let (children, page) = match unit.level.as_str() {
@@ -833,11 +923,45 @@ async fn results_page(
         "zone" => result_rows(&ctx, &user, (id, "school"), Some(("zone_id", &unit.id)), paging).await?,
         _ => (Vec::new(), Page::of(&query, "page", 0)),
     };
-    Ok(ctx.render(
-        "results.html",
-        json!({"round": round_json(&round), "unit": unit_json(&unit), "name": unit.name, "level_chinese": unit.level_chinese(),
-            "detail": detail, "children": children, "page": page.json("page")}),
-    ))
+    let view = |detail| ResultsView {
+        round: round_json(&round),
+        unit: unit_json(&unit),
+        name: &unit.name,
+        level_chinese: unit.level_chinese(),
+        detail,
+        children,
+        page: page.json("page"),
+    };
+    // The stored detail (tens of kilobytes for a county) is written out as stored for the API,
+    // and read once, straight into the template's values, for the page.
+    Ok(if ctx.api {
+        let raw = serde_json::value::RawValue::from_string(detail)
+            .map_err(|e| ctx.internal(crate::Error::Round(format!("结果详情无法读取：{e}"))))?;
+        ctx.render("results.html", view(Detail::Stored(raw)))
+    } else {
+        let parsed = serde_json::from_str(&detail).unwrap_or_default();
+        ctx.render("results.html", view(Detail::Read(parsed)))
+    })
+}
+
+/// A results page: the unit's result row, its stored detail and the page of its children's rows.
+#[derive(Serialize)]
+struct ResultsView<'a> {
+    round: Value,
+    unit: Value,
+    name: &'a str,
+    level_chinese: &'static str,
+    detail: Detail,
+    children: Vec<Value>,
+    page: Value,
+}
+
+/// A result's detail: the JSON text as stored, or read for a template.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Detail {
+    Stored(Box<serde_json::value::RawValue>),
+    Read(minijinja::Value),
 }
 
 // ---- data submission ------------------------------------------------------------------------

@@ -114,6 +114,14 @@ async fn long_lists_come_a_page_at_a_time_within_the_accounts_subtree() {
         }
         assert_eq!(items.len() as u64, total, "{backend}");
         assert!(total > 100, "{backend}: the round has more items than one page ({total})");
+        // Past the last page (read with the count, then again), however far: the last page.
+        for far in ["999", "9223372036854775807"] {
+            let (status, past) = city.get_json(&format!("/api/v1/items?page={far}")).await;
+            assert_eq!(status, 200, "{backend}: items page {far}");
+            assert_eq!(past["page"]["number"], first["page"]["pages"], "{backend}: items page {far}");
+            assert_eq!(past["page"]["total"], total, "{backend}: items page {far}");
+            assert_eq!(past["items"].as_array().unwrap().len() as u64, (total - 1) % 100 + 1, "{backend}");
+        }
 
         // Supervision orders, once the deadline has passed: a page of units at a time, every
         // overdue unit on one page only, numbered on from the page before.

@@ -13,6 +13,10 @@ struct Cli {
     command: Platform,
 }
 
+/// The allocator of `dudao`, which runs the same commands (`host/cli/src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match dudao_server::commands::run(Cli::parse().command).await {
