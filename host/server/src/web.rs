@@ -631,7 +631,7 @@ async fn paged(
         .fetch_all(&ctx.state.db.pool)
         .await
         .map_err(|e| ctx.internal(context(what)(e)))?;
-    match counted(&rows, asked) {
+    match counted(rows.first(), asked) {
         Some(page) => Ok((rows, page)),
         None => {
             let page = Page::of(query, param, count_of(ctx, from, binds, what).await?);
@@ -640,10 +640,10 @@ async fn paged(
     }
 }
 
-/// The page `asked` of a list, from the rows read for it with their `total_rows` column; `None`
+/// The page `asked` of a list, from the first row read for it and its `total_rows` column; `None`
 /// when it read nothing although it was not the first page (past the end: the count is unknown).
-fn counted(rows: &[sqlx::any::AnyRow], asked: i64) -> Option<Page> {
-    match rows.first() {
+fn counted(first: Option<&sqlx::any::AnyRow>, asked: i64) -> Option<Page> {
+    match first {
         Some(row) => Some(Page { number: asked, total: row.try_get::<i64, _>("total_rows").ok()? }),
         None if asked == 1 => Some(Page { number: 1, total: 0 }),
         None => None,
@@ -706,16 +706,22 @@ async fn result_rows(
     let (from, binds) = result_from(user, round_level, parent);
     let asked = Page::asked(paging.0, paging.1);
     let rows = read_results(ctx, &result_page_sql(ctx, &from, asked), &binds).await?;
-    if let Some(page) = counted(&rows, asked) {
-        return Ok((rows.iter().map(result_json).collect(), page));
+    match counted(rows.first(), asked) {
+        Some(page) => Ok((rows.iter().map(result_json).collect(), page)),
+        None => past_the_end(ctx, (&from, &binds), paging).await,
     }
-    let page = Page::of(paging.0, paging.1, count_of(ctx, &from, &binds, "reading results").await?);
-    Ok((counted_page(ctx, &from, &binds, page).await?, page))
 }
 
-/// The rows of `page`, a page known to be within the list `from` (parameters `binds`).
-async fn counted_page(ctx: &Ctx, from: &str, binds: &[Bind], page: Page) -> Result<Vec<Value>, Response> {
-    Ok(read_results(ctx, &result_page_sql(ctx, from, page.number), binds).await?.iter().map(result_json).collect())
+/// A page asked for past the end of the result list `from` (parameters `binds`): the list is
+/// counted, and its last page read.
+async fn past_the_end(
+    ctx: &Ctx,
+    (from, binds): (&str, &[Bind]),
+    (query, param): (&HashMap<String, String>, &str),
+) -> Result<(Vec<Value>, Page), Response> {
+    let page = Page::of(query, param, count_of(ctx, from, binds, "reading results").await?);
+    let rows = read_results(ctx, &result_page_sql(ctx, from, page.number), binds).await?;
+    Ok((rows.iter().map(result_json).collect(), page))
 }
 
 /// Runs a query over result rows.
@@ -786,27 +792,18 @@ async fn result_lists(
         return Ok(Vec::new());
     }
     let sql = format!("{} ORDER BY list_index, position", arms.join(" UNION ALL "));
-    let rows = bound(sqlx::query(&sql), &binds)
-        .fetch_all(&ctx.state.db.pool)
-        .await
-        .map_err(|e| ctx.internal(context("reading results")(e)))?;
+    let rows = read_results(ctx, &sql, &binds).await?;
     let mut lists = Vec::new();
     for (index, number) in asked {
         let (level, title) = LEVELS[index];
         let param = format!("{level}_page");
         let of_level: Vec<&sqlx::any::AnyRow> =
             rows.iter().filter(|row| row.try_get::<i64, _>("list_index").ok() == Some(index as i64)).collect();
-        let (rows, page) = match of_level.first().map(|row| row.try_get::<i64, _>("total_rows")) {
-            Some(total) => {
-                let total = total.map_err(|e| ctx.internal(context("reading results")(e)))?;
-                (of_level.into_iter().map(result_json).collect(), Page { number, total })
-            }
-            None if number == 1 => continue,
-            // Past the end of a list that has rows, or a list without rows: count and read again.
+        let (rows, page) = match counted(of_level.first().copied(), number) {
+            Some(page) => (of_level.into_iter().map(result_json).collect(), page),
             None => {
                 let (from, binds) = result_from(user, (round, level), None);
-                let page = Page::of(query, &param, count_of(ctx, &from, &binds, "reading results").await?);
-                (counted_page(ctx, &from, &binds, page).await?, page)
+                past_the_end(ctx, (&from, &binds), (query, &param)).await?
             }
         };
         if page.total > 0 {
