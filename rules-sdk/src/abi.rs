@@ -1,6 +1,6 @@
 //! The guest side of pack ABI version 1: the only module of the SDK that touches raw memory.
 //!
-//! [`export_pack!`](crate::export_pack) expands to five exported functions that forward here:
+//! [`export_pack!`](crate::export_pack) expands to six exported functions that forward here:
 //!
 //! | export | signature | meaning |
 //! |---|---|---|
@@ -9,6 +9,7 @@
 //! | `dudao_free` | `(ptr: i32, len: i32)` | gives back a buffer from `dudao_alloc` or an output |
 //! | `dudao_describe` | `() -> i64` | the manifest as JSON, packed `(ptr << 32) \| len` |
 //! | `dudao_evaluate` | `(ptr: i32, len: i32) -> i64` | a [`Unit`](crate::Unit) in, an [`Output`](crate::wire::Output) out |
+//! | `dudao_evaluate_compact` | `(ptr: i32, len: i32) -> i64` | the same, the output in the [compact encoding](crate::compact) (ABI 1.2) |
 //!
 //! Ownership: the input buffer of `dudao_evaluate` passes to the guest, which frees it; the
 //! output buffer belongs to the guest until the host calls `dudao_free` on it (the host may
@@ -104,14 +105,35 @@ pub fn describe<P: Pack>() -> i64 {
 ///
 /// `ptr` and `len` must describe a buffer from `dudao_alloc` that the host filled.
 pub unsafe fn evaluate<P: Pack>(ptr: i32, len: i32) -> i64 {
+    // SAFETY: passed on from our caller.
+    let output = unsafe { evaluate_input::<P>(ptr, len) };
+    leak(serde_json::to_vec(&output).expect("an output always serialises"))
+}
+
+/// Body of the `dudao_evaluate_compact` export (ABI 1.2): as [`evaluate`], the output in the
+/// [compact encoding](crate::compact), which a host of ABI 1.2 or later calls instead.
+///
+/// # Safety
+///
+/// As [`evaluate`].
+pub unsafe fn evaluate_compact<P: Pack>(ptr: i32, len: i32) -> i64 {
+    // SAFETY: passed on from our caller.
+    let output = unsafe { evaluate_input::<P>(ptr, len) };
+    leak(crate::compact::encode(&output))
+}
+
+/// Takes the input buffer the host filled and evaluates it.
+///
+/// # Safety
+///
+/// As [`evaluate`].
+unsafe fn evaluate_input<P: Pack>(ptr: i32, len: i32) -> Output {
     install_panic_hook();
     let len = usize::try_from(len).unwrap_or(0);
     // SAFETY: the host filled `len` bytes of a buffer of capacity `len.max(1)` from `alloc`,
     // and its ownership passes to us here.
     let input = unsafe { Vec::from_raw_parts(ptr as usize as *mut u8, len, len.max(1)) };
-    let output = evaluate_bytes::<P>(&input);
-    drop(input);
-    leak(serde_json::to_vec(&output).expect("an output always serialises"))
+    evaluate_bytes::<P>(&input)
 }
 
 /// Decodes a unit, evaluates it and wraps the outcome: the whole ABI call minus the memory
@@ -176,6 +198,13 @@ macro_rules! export_pack {
             #[unsafe(no_mangle)]
             pub unsafe extern "C" fn dudao_evaluate(ptr: i32, len: i32) -> i64 {
                 unsafe { $crate::abi::evaluate::<$pack>(ptr, len) }
+            }
+
+            /// ABI export (1.2): as `dudao_evaluate`, the output in the compact encoding.
+            #[allow(unsafe_code)]
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn dudao_evaluate_compact(ptr: i32, len: i32) -> i64 {
+                unsafe { $crate::abi::evaluate_compact::<$pack>(ptr, len) }
             }
         };
     };

@@ -26,6 +26,7 @@
 
 pub mod abi;
 mod builder;
+pub mod compact;
 mod finding;
 #[cfg(target_arch = "wasm32")]
 mod heap;

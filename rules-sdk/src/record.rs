@@ -45,7 +45,7 @@ pub trait UnitExt {
 
 impl UnitExt for Unit {
     fn subject_id(&self) -> &str {
-        &self.subject_id
+        self.subject_id.get_or_init(|| record_id(&self.subject))
     }
 
     fn subject_as<T: DeserializeOwned>(&self) -> Result<T, PackError> {
@@ -71,15 +71,20 @@ fn all<T: DeserializeOwned>(records: Option<&Vec<Box<RawValue>>>, level: Level) 
 
 fn typed<T: DeserializeOwned>(record: &RawValue, level: Level) -> Result<T, PackError> {
     serde_json::from_str(record.get()).map_err(|error| {
-        /// Only the id of a record, every other field skipped.
-        #[derive(serde::Deserialize)]
-        struct Id {
-            #[serde(default)]
-            id: Option<String>,
-        }
-        let id = serde_json::from_str::<Id>(record.get()).ok().and_then(|id| id.id).unwrap_or_default();
+        let id = record_id(record);
         PackError::new(format!("{level} record `{id}` does not fit the pack's type: {}", without_position(&error)))
     })
+}
+
+/// A record's `id`, every other field skipped; `""` when it has none, or not as a string.
+fn record_id(record: &RawValue) -> String {
+    /// Only the id of a record.
+    #[derive(serde::Deserialize)]
+    struct Id {
+        #[serde(default)]
+        id: Option<String>,
+    }
+    serde_json::from_str::<Id>(record.get()).ok().and_then(|id| id.id).unwrap_or_default()
 }
 
 /// The error's message without serde_json's ` at line L column C`: the position is inside

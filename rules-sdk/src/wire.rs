@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 /// Major version of the ABI this crate speaks. A host refuses a pack with another major.
 pub const ABI_MAJOR: u16 = 1;
 /// Minor version of the ABI this crate speaks. Minor versions only add optional fields.
-pub const ABI_MINOR: u16 = 1;
+pub const ABI_MINOR: u16 = 2;
 
 /// An ABI version, written `"MAJOR.MINOR"` on the wire and packed as
 /// `(major << 16) | minor` by the `dudao_abi_version` export.
@@ -500,8 +500,9 @@ pub struct Unit {
     /// The values of the pack's parameters (the plan's, or the manifest's defaults).
     /// Since ABI 1.1.
     pub params: Record,
-    /// The subject's id (`""` when its record has none).
-    pub(crate) subject_id: String,
+    /// The subject's id (`""` when its record has none), read from the subject's record the
+    /// first time a pack asks for it.
+    pub(crate) subject_id: std::sync::OnceLock<String>,
     /// The subject's own record.
     pub(crate) subject: Box<RawValue>,
     /// Descendant records, per included level, in dataset order.
@@ -534,12 +535,6 @@ impl TryFrom<WireUnit> for Unit {
     type Error = String;
 
     fn try_from(wire: WireUnit) -> Result<Unit, String> {
-        /// Only the id of a record, every other field skipped.
-        #[derive(Deserialize)]
-        struct Id {
-            #[serde(default)]
-            id: Option<String>,
-        }
         let objects = std::iter::once(&wire.subject)
             .chain(wire.previous.iter())
             .chain(wire.members.values().flatten())
@@ -549,11 +544,10 @@ impl TryFrom<WireUnit> for Unit {
                 return Err(format!("a record must be a JSON object, not `{}`", record.get()));
             }
         }
-        let id: Id = serde_json::from_str(wire.subject.get()).map_err(|error| error.to_string())?;
         Ok(Unit {
             level: wire.level,
             params: wire.params,
-            subject_id: id.id.unwrap_or_default(),
+            subject_id: std::sync::OnceLock::new(),
             subject: wire.subject,
             members: wire.members,
             previous: wire.previous,
@@ -582,7 +576,7 @@ impl Unit {
         Unit {
             level,
             params: Record::new(),
-            subject_id: subject.get("id").and_then(|id| id.as_str()).unwrap_or("").to_owned(),
+            subject_id: std::sync::OnceLock::new(),
             subject: raw(subject),
             members: BTreeMap::new(),
             previous: None,

@@ -5,7 +5,7 @@ use std::time::Duration;
 use dudao_engine::abi::Violation;
 use dudao_engine::pack::{LoadedPack, PackError};
 use dudao_engine::sandbox::{EvalError, Limits, Sandbox};
-use rules_sdk::wire::Status;
+use rules_sdk::wire::{Output, Status};
 
 use crate::support::{self, WatPack};
 
@@ -203,6 +203,99 @@ fn invalid_output_is_a_named_error_for_that_subject() {
         let evaluation = support::evaluate(&[&path], data.path());
         let error = outcome_of(&evaluation, "S1").as_ref().expect_err("bad output fails").to_string();
         assert!(error.contains(expected), "case {index}: {error}");
+    }
+}
+
+/// The compact output of one result for `S1` (ABI 1.2, `rules_sdk::compact`).
+fn compact_output(value: f64) -> Vec<u8> {
+    rules_sdk::compact::encode(&Output::Ok {
+        results: vec![rules_sdk::result("S1", "wat.students", Some(value), Status::Met)],
+    })
+}
+
+/// Module fields adding a `dudao_evaluate_compact` export that returns `output` (at 32 KiB).
+fn compact_export(output: &[u8], ty: &str) -> String {
+    format!(
+        r#"(data (i32.const 32768) "{}") (func (export "dudao_evaluate_compact") {ty} (i64.const {}))"#,
+        support::wat_bytes(output),
+        ((32768_u64 << 32) | output.len() as u64) as i64
+    )
+}
+
+#[test]
+fn the_compact_export_is_called_instead_of_the_json_one_when_a_module_has_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = support::schools_dataset(&[("S1", 5)]);
+    // The JSON export says 5, the compact one 7: the host must read 7.
+    let extra = compact_export(&compact_output(7.0), "(param i32 i32) (result i64)");
+    let path = WatPack { extra, ..WatPack::default() }.write(dir.path(), "pack.wasm");
+    let evaluation = support::evaluate(&[&path], data.path());
+    let results = outcome_of(&evaluation, "S1").as_ref().expect("evaluates");
+    assert_eq!(results.iter().map(|result| result.value).collect::<Vec<_>>(), [Some(7.0)]);
+
+    let wrong =
+        WatPack { extra: compact_export(&compact_output(7.0), "(param i32) (result i64)"), ..WatPack::default() };
+    match load(&wrong) {
+        Err(PackError::Abi { violations, .. }) => assert_eq!(
+            violations,
+            vec![Violation::WrongExportType {
+                name: "dudao_evaluate_compact".to_owned(),
+                expected: "(i32, i32) -> (i64)".to_owned()
+            }]
+        ),
+        other => panic!("expected a wrong export type, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_broken_compact_output_is_a_named_error_for_that_subject_and_the_host_goes_on() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = support::schools_dataset(&[("S1", 5)]);
+    let good = compact_output(5.0);
+    let with = |at: usize, byte: u8| {
+        let mut bytes = good.clone();
+        bytes[at] = byte;
+        bytes
+    };
+    let mut huge_count = good[..5].to_vec();
+    huge_count.extend_from_slice(&u32::MAX.to_le_bytes());
+    // The SDK writes a value JSON cannot carry as none; a hand-written pack may not.
+    let mut not_a_number = good.clone();
+    not_a_number[11..19].copy_from_slice(&f64::NAN.to_le_bytes());
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (good[..good.len() - 3].to_vec(), "the output ends inside a result's indicator at byte"),
+        ([good.as_slice(), b"x"].concat(), "1 bytes follow the end of the output"),
+        (with(9, 9), "unknown status 9 at byte 9"),
+        (with(10, 0x40), "unknown flags 0x40 at byte 10"),
+        (with(23, 0xc0), "a result's subject is not UTF-8"),
+        (huge_count, "4294967295 results cannot fit"),
+        (not_a_number, "has the non-finite value NaN"),
+        (with(9, 3), "has status `error`, which only the host may set"),
+        (
+            rules_sdk::compact::encode(&Output::Ok {
+                results: vec![rules_sdk::result("S2", "wat.students", Some(1.0), Status::Met)],
+            }),
+            "a result is for subject `S2`, which is not `S1`",
+        ),
+    ];
+    for (index, (output, expected)) in cases.iter().enumerate() {
+        // Through the compact export, and returned by the JSON one: the host tells the
+        // encodings apart by the first byte either way.
+        for (name, pack) in [
+            (
+                "compact",
+                WatPack { extra: compact_export(output, "(param i32 i32) (result i64)"), ..WatPack::default() },
+            ),
+            ("json", WatPack { output: output.clone(), ..WatPack::default() }),
+        ] {
+            let path = pack.write(dir.path(), &format!("pack{index}{name}.wasm"));
+            let evaluation = support::evaluate(&[&path], data.path());
+            let error = outcome_of(&evaluation, "S1").as_ref().expect_err("a broken output fails").to_string();
+            assert!(error.contains(expected), "case {index} ({name}): {error}");
+            if index < 6 {
+                assert!(error.contains("not a valid compact output (ABI 1.2)"), "case {index} ({name}): {error}");
+            }
+        }
     }
 }
 

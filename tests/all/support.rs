@@ -96,6 +96,8 @@ pub struct WatPack {
     pub imports: String,
     pub skip_export: Option<&'static str>,
     pub initial_pages: u32,
+    /// More module fields (functions, exports, data), written as they are.
+    pub extra: String,
 }
 
 /// The manifest of the WAT test packs: one school indicator with a sourced threshold.
@@ -116,6 +118,7 @@ impl Default for WatPack {
             imports: String::new(),
             skip_export: None,
             initial_pages: 2,
+            extra: String::new(),
         }
     }
 }
@@ -142,8 +145,10 @@ impl WatPack {
     (local.get $ptr))
   (func {free_export} (param i32 i32))
   (func {describe_export} (result i64) (i64.const {manifest_packed}))
-  (func {evaluate_export} (param i32 i32) (result i64) (i64.const {packed})))"#,
+  (func {evaluate_export} (param i32 i32) (result i64) (i64.const {packed}))
+  {extra})"#,
             imports = self.imports,
+            extra = self.extra,
             memory = export("memory"),
             pages = self.initial_pages,
             manifest = wat_bytes(self.manifest.as_bytes()),

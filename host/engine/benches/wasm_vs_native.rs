@@ -1,6 +1,7 @@
 //! The same units evaluated three ways, side by side: in the sandbox (a fresh instance per
-//! unit, JSON across the boundary), natively with the same JSON round trip, and natively on
-//! units already decoded (each record still JSON text, as the SDK keeps it until the pack
+//! unit, the unit in JSON, the output in the compact encoding of ABI 1.2), natively with the
+//! same marshaling (the unit's JSON decoded, the output encoded and decoded compactly), and
+//! natively on units already decoded (each record still JSON text, as the SDK keeps it until the pack
 //! reads it). The ratios are the cost of the sandbox; `docs/performance.md` quotes them.
 //!
 //! `cargo xtask packs` first (the bench loads `target/packs/quality-balance.wasm`); the
@@ -14,7 +15,7 @@ use dudao_engine::pack::LoadedPack;
 use dudao_engine::sandbox::{Limits, Sandbox};
 use quality_balance::QualityBalance;
 use rules_sdk::Pack;
-use rules_sdk::wire::{IndicatorResult, Unit, UnitSpec};
+use rules_sdk::wire::{IndicatorResult, Output, Unit, UnitSpec};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -63,7 +64,23 @@ fn sandboxed() -> usize {
     count
 }
 
-/// Every unit natively, with the JSON round trip the ABI makes (unit in, results out).
+/// Every unit natively, with the marshaling the ABI makes: the unit's JSON written and read,
+/// the output written and read in the compact encoding (what `dudao_evaluate_compact` does).
+#[divan::bench(sample_count = 10)]
+fn native_same_marshaling() -> usize {
+    let inputs = inputs();
+    let mut count = 0;
+    for (spec, subject, _) in &inputs.units {
+        let bytes = dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject);
+        let output = rules_sdk::abi::evaluate_bytes::<QualityBalance>(&bytes);
+        let back = rules_sdk::compact::decode(&rules_sdk::compact::encode(&output)).expect("reads back");
+        let Output::Ok { results } = back else { panic!("evaluates") };
+        count += results.len();
+    }
+    count
+}
+
+/// The same with the output in JSON both ways, as `dudao_evaluate` (ABI 1.0 and 1.1) returns it.
 #[divan::bench(sample_count = 10)]
 fn native_with_json() -> usize {
     let inputs = inputs();

@@ -11,6 +11,12 @@
 //! | `dudao_describe` | `() -> i64` | the manifest, UTF-8 JSON, packed `(ptr << 32) \| len` |
 //! | `dudao_evaluate` | `(ptr: i32, len: i32) -> i64` | one unit in (JSON), one output out (packed) |
 //!
+//! and may export (since ABI 1.2), which the host then calls instead of `dudao_evaluate`:
+//!
+//! | export | type | meaning |
+//! |---|---|---|
+//! | `dudao_evaluate_compact` | `(ptr: i32, len: i32) -> i64` | as `dudao_evaluate`, the output in the compact encoding ([`rules_sdk::compact`]) |
+//!
 //! and may import only, from module `dudao`:
 //!
 //! | import | type | meaning |
@@ -56,6 +62,38 @@ pub const REQUIRED_EXPORTS: [RequiredExport; 5] = [
     RequiredExport { name: "dudao_describe", params: &[], results: &[ValType::I64] },
     RequiredExport { name: "dudao_evaluate", params: &[ValType::I32, ValType::I32], results: &[ValType::I64] },
 ];
+
+/// The optional export a pack of ABI 1.2 or later may have: `dudao_evaluate` with the output
+/// in the compact encoding. Checked like the required ones when present.
+pub const EVALUATE_COMPACT: RequiredExport =
+    RequiredExport { name: "dudao_evaluate_compact", params: &[ValType::I32, ValType::I32], results: &[ValType::I64] };
+
+/// Which export evaluates a unit: the compact one when the module has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evaluator {
+    /// `dudao_evaluate`, the output in JSON.
+    Json,
+    /// `dudao_evaluate_compact`, the output in the compact encoding (ABI 1.2).
+    Compact,
+}
+
+impl Evaluator {
+    /// The evaluator of a module that passed [`violations`].
+    pub fn of(module: &Module) -> Evaluator {
+        match module.get_export(EVALUATE_COMPACT.name) {
+            Some(ExternType::Func(_)) => Evaluator::Compact,
+            _ => Evaluator::Json,
+        }
+    }
+
+    /// The export's name.
+    pub fn export(self) -> &'static str {
+        match self {
+            Evaluator::Json => "dudao_evaluate",
+            Evaluator::Compact => EVALUATE_COMPACT.name,
+        }
+    }
+}
 
 /// The imports a pack may use.
 pub const ALLOWED_IMPORTS: [RequiredExport; 2] = [
@@ -155,6 +193,14 @@ pub fn violations(module: &Module) -> Vec<Violation> {
             }
             None => found.push(Violation::MissingExport { name: spec.name.to_owned() }),
         }
+    }
+    match module.get_export(EVALUATE_COMPACT.name) {
+        Some(ExternType::Func(ty)) if signature_matches(&ty, &EVALUATE_COMPACT) => {}
+        Some(_) => found.push(Violation::WrongExportType {
+            name: EVALUATE_COMPACT.name.to_owned(),
+            expected: EVALUATE_COMPACT.signature(),
+        }),
+        None => {}
     }
     found
 }
@@ -265,19 +311,20 @@ impl<'a> Session<'a> {
     pub(crate) fn describe(&mut self) -> Result<Manifest, EvalError> {
         let func = self.func::<(), i64>("dudao_describe")?;
         let packed = func.call(&mut self.store, ()).map_err(|error| self.fail(&error))?;
-        let bytes = self.read_output(packed)?;
-        serde_json::from_slice(&bytes).map_err(|error| EvalError::BadOutput {
-            reason: format!(
-                "the manifest is not valid ABI 1 JSON: {}",
-                crate::textguard::escape_controls(&error.to_string())
-            ),
+        self.read_output(packed, |bytes| {
+            serde_json::from_slice(bytes).map_err(|error| EvalError::BadOutput {
+                reason: format!(
+                    "the manifest is not valid ABI 1 JSON: {}",
+                    crate::textguard::escape_controls(&error.to_string())
+                ),
+            })
         })
     }
 
-    /// Sends one unit (already serialised) to `dudao_evaluate` and decodes the output.
-    pub(crate) fn evaluate(&mut self, unit: &[u8]) -> Result<Output, EvalError> {
+    /// Sends one unit (already serialised) to the `evaluator` export and decodes the output.
+    pub(crate) fn evaluate(&mut self, unit: &[u8], evaluator: Evaluator) -> Result<Output, EvalError> {
         let alloc = self.func::<i32, i32>("dudao_alloc")?;
-        let evaluate = self.func::<(i32, i32), i64>("dudao_evaluate")?;
+        let evaluate = self.func::<(i32, i32), i64>(evaluator.export())?;
         let len = i32::try_from(unit.len()).map_err(|_| EvalError::BadOutput {
             reason: format!("the unit is {} bytes, too large for a 32-bit pack", unit.len()),
         })?;
@@ -290,12 +337,16 @@ impl<'a> Session<'a> {
             reason: format!("`dudao_alloc` returned a buffer outside the pack's memory (at {ptr})"),
         })?;
         let packed = evaluate.call(&mut self.store, (ptr, len)).map_err(|error| self.fail(&error))?;
-        let bytes = self.read_output(packed)?;
-        decode_output(&bytes)
+        self.read_output(packed, decode_output)
     }
 
-    /// Copies a packed `(ptr << 32) | len` output out of guest memory, within the limits.
-    fn read_output(&mut self, packed: i64) -> Result<Vec<u8>, EvalError> {
+    /// Reads a packed `(ptr << 32) | len` output where it lies in guest memory, within the
+    /// limits, with `decode` (which copies out what it keeps).
+    fn read_output<T>(
+        &mut self,
+        packed: i64,
+        decode: impl FnOnce(&[u8]) -> Result<T, EvalError>,
+    ) -> Result<T, EvalError> {
         let ptr = ((packed as u64) >> 32) as usize;
         let len = (packed as u64) & 0xffff_ffff;
         if len > self.limits.max_output_bytes as u64 {
@@ -303,22 +354,34 @@ impl<'a> Session<'a> {
         }
         let memory = self.memory()?;
         let data = memory.data(&self.store);
-        data.get(ptr..ptr + len as usize).map(<[u8]>::to_vec).ok_or_else(|| EvalError::BadOutput {
-            reason: format!(
-                "it points at bytes {ptr}..{} but the pack's memory has only {} bytes",
-                ptr + len as usize,
-                data.len()
-            ),
-        })
+        match data.get(ptr..ptr + len as usize) {
+            Some(bytes) => decode(bytes),
+            None => Err(EvalError::BadOutput {
+                reason: format!(
+                    "it points at bytes {ptr}..{} but the pack's memory has only {} bytes",
+                    ptr + len as usize,
+                    data.len()
+                ),
+            }),
+        }
     }
 }
 
-/// Decodes the bytes of an output (the host's output parser).
+/// Decodes the bytes of an output (the host's output parser): JSON, or the compact encoding
+/// when the first byte is NUL (which cannot begin a JSON text).
 ///
 /// # Errors
 ///
-/// [`EvalError::BadOutput`] when they are not ABI 1 output JSON.
+/// [`EvalError::BadOutput`] when they are neither ABI 1 output JSON nor a compact output.
 pub fn decode_output(bytes: &[u8]) -> Result<Output, EvalError> {
+    if rules_sdk::compact::is_compact(bytes) {
+        return rules_sdk::compact::decode(bytes).map_err(|error| EvalError::BadOutput {
+            reason: format!(
+                "the output is not a valid compact output (ABI 1.2): {}",
+                crate::textguard::escape_controls(&error.to_string())
+            ),
+        });
+    }
     serde_json::from_slice(bytes).map_err(|error| EvalError::BadOutput {
         reason: format!(
             "the output is not valid ABI 1 JSON: {}",

@@ -24,6 +24,7 @@ pub struct LoadedPack {
     /// The manifest the module describes itself with.
     pub manifest: Manifest,
     pre: InstancePre<StoreState>,
+    evaluator: abi::Evaluator,
     indicator_levels: BTreeMap<String, Level>,
 }
 
@@ -200,7 +201,8 @@ impl LoadedPack {
         }
         let indicator_levels =
             manifest.nodes().into_iter().filter_map(|node| node.level.map(|level| (node.id.clone(), level))).collect();
-        Ok(LoadedPack { path, sha256, size: bytes.len() as u64, abi, manifest, pre, indicator_levels })
+        let evaluator = abi::Evaluator::of(&module);
+        Ok(LoadedPack { path, sha256, size: bytes.len() as u64, abi, manifest, pre, evaluator, indicator_levels })
     }
 
     /// The pack id.
@@ -234,7 +236,7 @@ impl LoadedPack {
             Ok(session) => session,
             Err((error, logs, fuel)) => return (Err(error), logs, fuel),
         };
-        let output = session.evaluate(unit);
+        let output = session.evaluate(unit, self.evaluator);
         let logs = session.take_logs();
         let fuel = session.fuel_used();
         (output.and_then(|output| self.check_output(sandbox, level, subject, output)), logs, fuel)

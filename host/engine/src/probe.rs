@@ -45,5 +45,5 @@ pub fn evaluate_raw(sandbox: &Sandbox, bytes: &[u8], unit: &[u8]) -> Result<Outp
     // A manifest that does not parse is expected here; only a host failure would matter.
     let _ = session.describe();
     let mut session = start().map_err(|(error, _, _)| error)?;
-    Ok(session.evaluate(unit)?)
+    Ok(session.evaluate(unit, abi::Evaluator::of(&module))?)
 }
