@@ -201,3 +201,50 @@ fn json_datasets_name_the_table_and_record() {
         "{text}"
     );
 }
+
+/// The host writes each unit from its records' values and the field names of their table: the
+/// bytes must be exactly what serialising the SDK's `Unit` writes (key order, members per level,
+/// the previous period, parameters), for every unit of the four standard packs with their
+/// previous period.
+#[test]
+fn a_units_json_is_what_serialising_the_sdks_unit_writes() {
+    use dudao_engine::pack::LoadedPack;
+    use dudao_engine::sandbox::{Limits, Sandbox};
+    let sandbox = Sandbox::new(Limits::default()).expect("sandbox");
+    let packs: Vec<LoadedPack> =
+        ["rules/quality-balance", "rules/government-duty", "rules/school-supervision", "rules/quality-monitoring"]
+            .iter()
+            .map(|krate| LoadedPack::load(&sandbox, &support::pack_path(krate)).expect("loads"))
+            .collect();
+    let manifests: Vec<&rules_sdk::Manifest> = packs.iter().map(|pack| &pack.manifest).collect();
+    let current = Dataset::load(&support::fixture("jiaozuo")).expect("loads");
+    let previous = Dataset::load(&support::fixture("jiaozuo-2025")).expect("loads");
+    let options = dataset::PrepareOptions { previous: Some(&previous), ..Default::default() };
+    let prepared = dataset::prepare_with(&current, &manifests, &options).expect("valid");
+    // Each record's text is its map's, as serde_json writes a map (keys sorted).
+    for pack in prepared.packs.iter().chain(prepared.previous.iter().flat_map(|period| &period.packs)) {
+        for record in pack.records.values().flatten() {
+            assert_eq!(record.json(), serde_json::to_string(&record.to_record()).expect("serialises"));
+        }
+    }
+    let (mut units, mut with_previous, mut with_members) = (0, 0, 0);
+    for (index, manifest) in manifests.iter().enumerate() {
+        for spec in &manifest.units {
+            for subject in prepared.subjects_in_scope(index, spec.level) {
+                let bytes = dataset::unit_json(&prepared, index, spec, subject);
+                let unit = dataset::unit(&prepared, index, spec, subject);
+                assert_eq!(
+                    String::from_utf8(serde_json::to_vec(&unit).expect("serialises")).expect("UTF-8"),
+                    String::from_utf8(bytes).expect("UTF-8"),
+                    "pack {} {} unit {subject}",
+                    manifest.id,
+                    spec.level
+                );
+                units += 1;
+                with_previous += usize::from(unit.has_previous());
+                with_members += usize::from(!spec.include.is_empty());
+            }
+        }
+    }
+    assert!(units > 1000 && with_previous > 300 && with_members > 10, "{units} {with_previous} {with_members}");
+}

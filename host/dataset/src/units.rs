@@ -2,64 +2,93 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use serde_json::value::RawValue;
-
 use super::{PackRecord, Prepared};
-use rules_sdk::wire::{Level, Record, Unit, UnitSpec};
+use rules_sdk::wire::{Level, Unit, UnitSpec};
 
-/// The wire shape of a unit, borrowing the prepared records (it serialises exactly as
-/// [`Unit`]).
-#[derive(Serialize)]
-struct UnitRef<'a> {
-    level: Level,
-    subject: &'a RawValue,
-    members: BTreeMap<Level, Vec<&'a RawValue>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    previous: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    previous_members: BTreeMap<Level, Vec<&'a RawValue>>,
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    params: &'a Record,
-}
-
-fn unit_ref<'a>(prepared: &'a Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> UnitRef<'a> {
+/// The unit of subject number `subject` (at `spec.level`) for pack number `pack`, serialised as
+/// the JSON `dudao_evaluate` receives: byte for byte what serialising the [`Unit`] writes
+/// (`level`, `subject`, `members`, then `previous`, `previous_members` and `params` when
+/// present), with each record written from its values and its table's field names.
+pub fn unit_json(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> Vec<u8> {
     let level = spec.level;
     let records = &prepared.packs[pack].records;
     let members_of = |lower: &Level| -> &[usize] {
         prepared.members.get(&(level, *lower)).map(|lists| lists[subject].as_slice()).unwrap_or(&[])
     };
-    let mut members = BTreeMap::new();
+    let mut members: BTreeMap<Level, Vec<&PackRecord>> = BTreeMap::new();
     for lower in &spec.include {
         let lower_records = records.get(lower).map(Vec::as_slice).unwrap_or(&[]);
-        members.insert(*lower, members_of(lower).iter().map(|&index| lower_records[index].json()).collect::<Vec<_>>());
+        members.insert(*lower, members_of(lower).iter().map(|&index| &lower_records[index]).collect());
     }
-    let subject_record = records[&level][subject].json();
     let mut previous = None;
-    let mut previous_members = BTreeMap::new();
+    let mut previous_members: BTreeMap<Level, Vec<&PackRecord>> = BTreeMap::new();
     if spec.previous
         && let Some(period) = &prepared.previous
     {
         // A record's `id` is its subject's id: records and subjects are read from the same rows.
         let id_of = |level: Level, index: usize| prepared.subject(level, index).id.as_str();
-        previous = period.record(pack, level, id_of(level, subject)).map(PackRecord::json);
+        previous = period.record(pack, level, id_of(level, subject));
         for lower in &spec.include {
-            let found: Vec<&RawValue> = members_of(lower)
+            let found = members_of(lower)
                 .iter()
-                .filter_map(|&index| period.record(pack, *lower, id_of(*lower, index)).map(PackRecord::json))
+                .filter_map(|&index| period.record(pack, *lower, id_of(*lower, index)))
                 .collect();
             previous_members.insert(*lower, found);
         }
     }
+    let subject_record = &records[&level][subject];
+    let size = |list: &[&PackRecord]| list.iter().map(|record| record.json_len_bound() + 1).sum::<usize>();
+    let mut out = Vec::with_capacity(
+        64 + subject_record.json_len_bound()
+            + members.values().map(|list| size(list) + 16).sum::<usize>()
+            + previous.map_or(0, PackRecord::json_len_bound)
+            + previous_members.values().map(|list| size(list) + 16).sum::<usize>(),
+    );
+    out.extend_from_slice(b"{\"level\":");
+    write_level(&mut out, level);
+    out.extend_from_slice(b",\"subject\":");
+    subject_record.write_json(&mut out);
+    out.extend_from_slice(b",\"members\":");
+    write_lists(&mut out, &members);
+    if let Some(record) = previous {
+        out.extend_from_slice(b",\"previous\":");
+        record.write_json(&mut out);
+    }
+    if !previous_members.is_empty() {
+        out.extend_from_slice(b",\"previous_members\":");
+        write_lists(&mut out, &previous_members);
+    }
     let params = &prepared.packs[pack].params;
-    UnitRef { level, subject: subject_record, members, previous, previous_members, params }
+    if !params.is_empty() {
+        out.extend_from_slice(b",\"params\":");
+        serde_json::to_writer(&mut out, params).expect("parameters always serialise");
+    }
+    out.push(b'}');
+    out
 }
 
-/// The unit of subject number `subject` (at `spec.level`) for pack number `pack`, serialised as
-/// the JSON `dudao_evaluate` receives.
-pub fn unit_json(prepared: &Prepared, pack: usize, spec: &UnitSpec, subject: usize) -> Vec<u8> {
-    serde_json::to_vec(&unit_ref(prepared, pack, spec, subject)).expect("records always serialise")
+fn write_level(out: &mut Vec<u8>, level: Level) {
+    serde_json::to_writer(out, &level).expect("a level always serialises");
+}
+
+/// Records per level, as the object `{"school":[{…},…],…}`.
+fn write_lists(out: &mut Vec<u8>, lists: &BTreeMap<Level, Vec<&PackRecord>>) {
+    out.push(b'{');
+    for (position, (level, records)) in lists.iter().enumerate() {
+        if position > 0 {
+            out.push(b',');
+        }
+        write_level(out, *level);
+        out.extend_from_slice(b":[");
+        for (index, record) in records.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            record.write_json(out);
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
 }
 
 /// The same unit as a [`Unit`] value, for calling a pack natively.

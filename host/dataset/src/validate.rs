@@ -143,45 +143,150 @@ pub struct Subject {
     pub parent: Option<String>,
 }
 
-/// One typed record as a pack receives it: `id`, `name` and the pack's declared fields,
-/// kept as the JSON text of the unit (a map per record, per pack and per period took about
-/// forty bytes of memory per byte of data, and was serialised again for every unit it went
-/// into).
+/// One typed record as a pack receives it: `id`, `name` and the pack's declared fields.
+///
+/// Kept as the JSON text of each value, without the field names: those are the same for every
+/// record of a (pack, level) and are held once, in [`Keys`]. A record is written into a unit
+/// as the JSON object those make (`write_json`), byte for byte what serialising the record's
+/// map writes. A map per record took about forty bytes of memory per byte of data; the whole
+/// object's text, field names included, still took most of a national run's memory.
 #[derive(Clone)]
-pub struct PackRecord(Box<serde_json::value::RawValue>);
+pub struct PackRecord {
+    keys: std::sync::Arc<Keys>,
+    /// For each field present, in the order of `keys`: its index there, the length of its
+    /// value's JSON text (both LEB128) and that text.
+    entries: Box<[u8]>,
+}
+
+/// The field names the records of one (pack, level) may have, sorted as a record's map sorts
+/// them, each with the JSON text that starts its entry in an object (`"students":`).
+#[derive(Debug, PartialEq, Eq)]
+struct Keys {
+    names: Vec<String>,
+    prefixes: Vec<Box<[u8]>>,
+    /// The bytes of an object with every field, less the values' texts.
+    object_bytes: usize,
+}
+
+impl Keys {
+    fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> std::sync::Arc<Keys> {
+        let names: BTreeSet<&str> = names.into_iter().collect();
+        let prefixes = names
+            .iter()
+            .map(|name| {
+                let mut prefix = serde_json::to_vec(name).expect("a name always serialises");
+                prefix.push(b':');
+                prefix.into_boxed_slice()
+            })
+            .collect::<Vec<_>>();
+        let object_bytes = 2 + prefixes.iter().map(|prefix| prefix.len() + 1).sum::<usize>();
+        let names = names.into_iter().map(str::to_owned).collect();
+        std::sync::Arc::new(Keys { names, prefixes, object_bytes })
+    }
+}
+
+fn put_varint(bytes: &mut Vec<u8>, mut value: usize) {
+    while value >= 0x80 {
+        bytes.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    bytes.push(value as u8);
+}
+
+fn take_varint(bytes: &[u8], at: &mut usize) -> usize {
+    let mut value = 0;
+    let mut shift = 0;
+    loop {
+        let byte = bytes[*at];
+        *at += 1;
+        value |= usize::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return value;
+        }
+        shift += 7;
+    }
+}
 
 impl PackRecord {
-    fn of(record: &Record) -> PackRecord {
-        PackRecord(serde_json::value::to_raw_value(record).expect("records always serialise"))
+    /// `record`, whose every field is one of `keys`.
+    fn of(keys: &std::sync::Arc<Keys>, record: &Record) -> PackRecord {
+        let mut entries = Vec::new();
+        let mut text = Vec::new();
+        for (name, value) in record {
+            let index = keys.names.binary_search(name).expect("a record has only its table's fields");
+            text.clear();
+            serde_json::to_writer(&mut text, value).expect("a value always serialises");
+            put_varint(&mut entries, index);
+            put_varint(&mut entries, text.len());
+            entries.extend_from_slice(&text);
+        }
+        PackRecord { keys: std::sync::Arc::clone(keys), entries: entries.into_boxed_slice() }
     }
 
-    /// The record as JSON text, as `dudao_evaluate` receives it.
-    pub fn json(&self) -> &serde_json::value::RawValue {
-        &self.0
+    /// Each field present: its index in `keys` and its value's JSON text.
+    fn entries(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at == self.entries.len() {
+                return None;
+            }
+            let index = take_varint(&self.entries, &mut at);
+            let len = take_varint(&self.entries, &mut at);
+            at += len;
+            Some((index, &self.entries[at - len..at]))
+        })
+    }
+
+    /// At least the length of the record's JSON text (for sizing a buffer).
+    pub fn json_len_bound(&self) -> usize {
+        self.entries.len() + self.keys.object_bytes
+    }
+
+    /// Writes the record as the JSON object `dudao_evaluate` receives.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        for (position, (index, text)) in self.entries().enumerate() {
+            if position > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&self.keys.prefixes[index]);
+            out.extend_from_slice(text);
+        }
+        out.push(b'}');
+    }
+
+    /// The record as JSON text.
+    pub fn json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_json(&mut out);
+        String::from_utf8(out).expect("JSON is UTF-8")
     }
 
     /// The record as a map of its fields.
     pub fn to_record(&self) -> Record {
-        serde_json::from_str(self.0.get()).expect("a record's own JSON reads back")
+        self.entries().map(|(index, text)| (self.keys.names[index].clone(), value_of(text))).collect()
     }
 
     /// One field's value, if the record has it.
     pub fn field(&self, name: &str) -> Option<Value> {
-        let fields: BTreeMap<String, &serde_json::value::RawValue> =
-            serde_json::from_str(self.0.get()).expect("a record's own JSON reads back");
-        fields.get(name).map(|raw| serde_json::from_str(raw.get()).expect("a record's own JSON reads back"))
+        let wanted = self.keys.names.binary_search_by(|key| key.as_str().cmp(name)).ok()?;
+        self.entries().find(|(index, _)| *index == wanted).map(|(_, text)| value_of(text))
     }
+}
+
+fn value_of(text: &[u8]) -> Value {
+    serde_json::from_slice(text).expect("a value's own JSON reads back")
 }
 
 impl PartialEq for PackRecord {
     fn eq(&self, other: &PackRecord) -> bool {
-        self.0.get() == other.0.get()
+        self.json() == other.json()
     }
 }
 
 impl fmt::Debug for PackRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.get())
+        f.write_str(&self.json())
     }
 }
 
@@ -752,11 +857,12 @@ fn typed_records(
     }
     let id_column = table.column("id");
     let name_column = table.column("name");
+    let keys = Keys::new(["id", "name"].into_iter().chain(fields.iter().map(|field| field.name.as_str())));
     let flawed = flawed_rows(table);
     let mut records = Vec::with_capacity(table.rows.len());
     for (position, row) in table.rows.iter().enumerate() {
         if flawed.contains(&row.number) {
-            records.push(PackRecord::of(&Record::new()));
+            records.push(PackRecord::of(&keys, &Record::new()));
             continue;
         }
         let mut record = Record::new();
@@ -764,7 +870,7 @@ fn typed_records(
         record.insert("id".to_owned(), Value::String(text(id_column)));
         record.insert("name".to_owned(), Value::String(text(name_column)));
         if only.is_some_and(|rows| !rows.contains(&position)) {
-            records.push(PackRecord::of(&record));
+            records.push(PackRecord::of(&keys, &record));
             continue;
         }
         for (field, column) in fields.iter().zip(&columns) {
@@ -784,7 +890,7 @@ fn typed_records(
                 ),
             }
         }
-        records.push(PackRecord::of(&record));
+        records.push(PackRecord::of(&keys, &record));
     }
     records
 }
