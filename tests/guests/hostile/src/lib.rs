@@ -63,7 +63,7 @@ impl Pack for Hostile {
             }
         }
         if id.contains("large") {
-            // Past the SDK's heap arena (rules_sdk's `ARENA_BYTES`, 8 MiB): memory must grow.
+            // Past the SDK's heap arena (rules_sdk's `ARENA_BYTES`, 2 MiB): memory must grow.
             const LARGE: usize = 16 << 20;
             let block = black_box(vec![1_u8; LARGE]);
             let pages: usize = block.iter().step_by(4096).map(|&byte| usize::from(byte)).sum();
