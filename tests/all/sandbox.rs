@@ -344,3 +344,47 @@ fn a_wasm_stack_overflow_is_named() {
     let evaluation = support::evaluate(&[&path], data.path());
     assert_eq!(outcome_of(&evaluation, "S1"), &Err(EvalError::StackOverflow));
 }
+
+/// A pack built with the SDK answers the same through both exports: every result (values bit
+/// for bit), refusal and error of the compact output is the JSON output's, for the standard
+/// packs on every Jiaozuo unit and for each misbehaviour of the hostile guest.
+#[test]
+fn the_compact_and_the_json_outputs_of_a_pack_are_the_same_results() {
+    use dudao_engine::abi::Evaluator;
+    let sandbox = Sandbox::new(tight()).expect("sandbox");
+    let jiaozuo = dudao_dataset::Dataset::load(&support::fixture("jiaozuo")).expect("loads");
+    let hostile_data = support::schools_dataset(&[
+        ("ok1", 120),
+        ("panic1", 1),
+        ("undeclared1", 1),
+        ("stranger1", 1),
+        ("refuse1", 1),
+        ("large1", 5),
+    ]);
+    let hostile = dudao_dataset::Dataset::load(hostile_data.path()).expect("loads");
+    let cases = [
+        ("rules/quality-balance", &jiaozuo),
+        ("rules/government-duty", &jiaozuo),
+        ("rules/school-supervision", &jiaozuo),
+        ("tests/guests/hostile", &hostile),
+    ];
+    let mut compared = 0;
+    for (krate, data) in cases {
+        let compact = LoadedPack::load(&sandbox, &support::pack_path(krate)).expect("loads");
+        assert_eq!(compact.evaluator(), Evaluator::Compact, "{krate}");
+        let json = LoadedPack::load(&sandbox, &support::pack_path(krate)).expect("loads").through_json();
+        assert_eq!(json.evaluator(), Evaluator::Json);
+        let prepared = dudao_dataset::prepare(data, &[&compact.manifest]).expect("valid");
+        for spec in &compact.manifest.units {
+            for subject in prepared.subjects_in_scope(0, spec.level) {
+                let id = &prepared.subject(spec.level, subject).id;
+                let unit = dudao_dataset::unit_json(&prepared, 0, spec, subject);
+                let through_compact = compact.evaluate(&sandbox, spec.level, id, &unit);
+                let through_json = json.evaluate(&sandbox, spec.level, id, &unit);
+                assert_eq!(through_compact, through_json, "{krate} {id}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 700, "{compared} units compared");
+}

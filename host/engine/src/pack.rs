@@ -205,6 +205,18 @@ impl LoadedPack {
         Ok(LoadedPack { path, sha256, size: bytes.len() as u64, abi, manifest, pre, evaluator, indicator_levels })
     }
 
+    /// Which export evaluates a unit: the compact one when the module has it (ABI 1.2).
+    pub fn evaluator(&self) -> abi::Evaluator {
+        self.evaluator
+    }
+
+    /// The same pack, evaluated through `dudao_evaluate` (JSON output) even when the module
+    /// has the compact export, as a host of ABI 1.1 would: for comparing the two encodings.
+    pub fn through_json(mut self) -> LoadedPack {
+        self.evaluator = abi::Evaluator::Json;
+        self
+    }
+
     /// The pack id.
     pub fn id(&self) -> &str {
         &self.manifest.id
