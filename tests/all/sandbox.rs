@@ -262,6 +262,16 @@ fn a_broken_compact_output_is_a_named_error_for_that_subject_and_the_host_goes_o
     // The SDK writes a value JSON cannot carry as none; a hand-written pack may not.
     let mut not_a_number = good.clone();
     not_a_number[11..19].copy_from_slice(&f64::NAN.to_le_bytes());
+    let results = |subjects: &[String]| {
+        rules_sdk::compact::encode(&Output::Ok {
+            results: subjects
+                .iter()
+                .map(|subject| rules_sdk::result(subject, "wat.students", None, Status::Met))
+                .collect(),
+        })
+    };
+    let few: Vec<String> = ["S1", "S1:a", "S1"].map(str::to_owned).to_vec();
+    let many: Vec<String> = (0..40).map(|part| format!("S1:{part}")).chain(["S1:7".to_owned()]).collect();
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (good[..good.len() - 3].to_vec(), "the output ends inside a result's indicator at byte"),
         ([good.as_slice(), b"x"].concat(), "1 bytes follow the end of the output"),
@@ -277,6 +287,8 @@ fn a_broken_compact_output_is_a_named_error_for_that_subject_and_the_host_goes_o
             }),
             "a result is for subject `S2`, which is not `S1`",
         ),
+        (results(&few), "indicator `wat.students` is reported twice for `S1`"),
+        (results(&many), "indicator `wat.students` is reported twice for `S1:7`"),
     ];
     for (index, (output, expected)) in cases.iter().enumerate() {
         // Through the compact export, and returned by the JSON one: the host tells the

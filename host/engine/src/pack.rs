@@ -287,8 +287,8 @@ impl LoadedPack {
         mut results: Vec<IndicatorResult>,
     ) -> Result<Vec<IndicatorResult>, EvalError> {
         let bad = |reason: String| Err(EvalError::BadOutput { reason });
-        let mut seen = BTreeSet::new();
-        for result in &mut results {
+        let repeated = first_repeat(&results);
+        for (index, result) in results.iter_mut().enumerate() {
             let inside = result.subject == subject
                 || result
                     .subject
@@ -346,12 +346,24 @@ impl LoadedPack {
                 // -0 and 0 are the same figure: print them the same.
                 result.value = Some(value + 0.0);
             }
-            if !seen.insert((result.subject.clone(), result.indicator.clone())) {
+            if repeated == Some(index) {
                 return bad(format!("indicator `{}` is reported twice for `{}`", result.indicator, result.subject));
             }
         }
         Ok(results)
     }
+}
+
+/// The index of the first result whose (subject, indicator) an earlier result already has.
+/// A unit has a few dozen results at most as a rule: those are compared pairwise, without
+/// copying a string; more go through a hash set of borrowed pairs.
+fn first_repeat(results: &[IndicatorResult]) -> Option<usize> {
+    let same = |a: &IndicatorResult, b: &IndicatorResult| a.subject == b.subject && a.indicator == b.indicator;
+    if results.len() <= 32 {
+        return (1..results.len()).find(|&index| results[..index].iter().any(|earlier| same(earlier, &results[index])));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(results.len());
+    results.iter().position(|result| !seen.insert((result.subject.as_str(), result.indicator.as_str())))
 }
 
 pub use dudao_dataset::sha256_hex;
