@@ -51,49 +51,49 @@ fn main() {
     divan::main();
 }
 
+/// Sums `count` over every unit's JSON, as the host writes it.
+fn over_units(count: impl Fn(&UnitSpec, &str, &[u8]) -> usize) -> usize {
+    let inputs = inputs();
+    inputs
+        .units
+        .iter()
+        .map(|(spec, subject, id)| count(spec, id, &dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject)))
+        .sum()
+}
+
 /// Every unit in the sandbox: serialise, fresh instance, evaluate, check the output.
 #[divan::bench(sample_count = 10)]
 fn sandboxed() -> usize {
     let inputs = inputs();
-    let mut count = 0;
-    for (spec, subject, id) in &inputs.units {
-        let bytes = dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject);
-        let (results, _) = inputs.pack.evaluate(&inputs.sandbox, spec.level, id, &bytes);
-        count += results.expect("evaluates").len();
-    }
-    count
+    over_units(|spec, id, bytes| {
+        let (results, _) = inputs.pack.evaluate(&inputs.sandbox, spec.level, id, bytes);
+        results.expect("evaluates").len()
+    })
 }
 
 /// Every unit natively, with the marshaling the ABI makes: the unit's JSON written and read,
 /// the output written and read in the compact encoding (what `dudao_evaluate_compact` does).
 #[divan::bench(sample_count = 10)]
 fn native_same_marshaling() -> usize {
-    let inputs = inputs();
-    let mut count = 0;
-    for (spec, subject, _) in &inputs.units {
-        let bytes = dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject);
-        let output = rules_sdk::abi::evaluate_bytes::<QualityBalance>(&bytes);
-        let back = rules_sdk::compact::decode(&rules_sdk::compact::encode(&output)).expect("reads back");
-        let Output::Ok { results } = back else { panic!("evaluates") };
-        count += results.len();
-    }
-    count
+    over_units(|_, _, bytes| {
+        let output = rules_sdk::abi::evaluate_bytes::<QualityBalance>(bytes);
+        match rules_sdk::compact::decode(&rules_sdk::compact::encode(&output)).expect("reads back") {
+            Output::Ok { results } => results.len(),
+            Output::Error { message } => panic!("refused: {message}"),
+        }
+    })
 }
 
 /// The same with the output in JSON both ways, as `dudao_evaluate` (ABI 1.0 and 1.1) returns it.
 #[divan::bench(sample_count = 10)]
 fn native_with_json() -> usize {
-    let inputs = inputs();
-    let mut count = 0;
-    for (spec, subject, _) in &inputs.units {
-        let bytes = dudao_dataset::unit_json(&inputs.prepared, 0, spec, *subject);
-        let unit: Unit = serde_json::from_slice(&bytes).expect("unit");
+    over_units(|_, _, bytes| {
+        let unit: Unit = serde_json::from_slice(bytes).expect("unit");
         let results = QualityBalance::evaluate(&unit).expect("evaluates");
         let out = serde_json::to_vec(&results).expect("results");
         let back: Vec<IndicatorResult> = serde_json::from_slice(&out).expect("results");
-        count += back.len();
-    }
-    count
+        back.len()
+    })
 }
 
 /// Every unit natively on units already decoded: the pack's own decoding of each record and
