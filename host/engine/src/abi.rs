@@ -185,22 +185,16 @@ pub fn violations(module: &Module) -> Vec<Violation> {
         }),
         None => found.push(Violation::MissingExport { name: "memory".to_owned() }),
     }
-    for spec in &REQUIRED_EXPORTS {
+    let optional = std::iter::once((&EVALUATE_COMPACT, false));
+    for (spec, required) in REQUIRED_EXPORTS.iter().map(|spec| (spec, true)).chain(optional) {
         match module.get_export(spec.name) {
             Some(ExternType::Func(ty)) if signature_matches(&ty, spec) => {}
             Some(_) => {
                 found.push(Violation::WrongExportType { name: spec.name.to_owned(), expected: spec.signature() })
             }
-            None => found.push(Violation::MissingExport { name: spec.name.to_owned() }),
+            None if required => found.push(Violation::MissingExport { name: spec.name.to_owned() }),
+            None => {}
         }
-    }
-    match module.get_export(EVALUATE_COMPACT.name) {
-        Some(ExternType::Func(ty)) if signature_matches(&ty, &EVALUATE_COMPACT) => {}
-        Some(_) => found.push(Violation::WrongExportType {
-            name: EVALUATE_COMPACT.name.to_owned(),
-            expected: EVALUATE_COMPACT.signature(),
-        }),
-        None => {}
     }
     found
 }
